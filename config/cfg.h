@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration file (libconfig syntax) turned into plain, validated
+ * structs. Nothing outside config/ sees libconfig; nothing here sees DPDK.
+ * A file either loads completely and consistently or not at all: the
+ * first problem found is reported as "FILE:LINE: what is wrong".
+ * The settings themselves are documented in config/vcswitch.cfg.
+ */
+#ifndef VCS_CFG_H
+#define VCS_CFG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "l2tp.h"
+
+#define CFG_NAME_MAX	32
+#define CFG_DEVARGS_MAX 512
+#define CFG_LCORES_MAX	256
+#define CFG_PREFIX_MAX	64
+#define CFG_ERR_MAX	512
+#define CFG_MAX_LCORE	128 /* lcore ids accepted in the file: 0..CFG_MAX_LCORE-1 */
+
+enum cfg_port_role {
+	CFG_PORT_ACCESS,
+	CFG_PORT_NETWORK,
+};
+
+enum cfg_seq {
+	CFG_SEQ_NONE = 0,
+	CFG_SEQ_SEND = 1,
+	CFG_SEQ_RECV = 2,
+	CFG_SEQ_BOTH = CFG_SEQ_SEND | CFG_SEQ_RECV,
+};
+
+struct cfg_eal {
+	char lcores[CFG_LCORES_MAX]; /* EAL --lcores argument, verbatim */
+	uint8_t lcore_set[CFG_MAX_LCORE]; /* 1 for every lcore id that `lcores` names */
+	unsigned int main_lcore;
+	unsigned int memory_mb;
+	bool hugepages;
+	bool in_memory;
+	char file_prefix[CFG_PREFIX_MAX];
+	char **args; /* extra EAL arguments, verbatim */
+	unsigned int n_args;
+};
+
+struct cfg_dataplane {
+	unsigned int mbufs;
+	unsigned int mbuf_cache;
+	unsigned int max_vcs;
+	unsigned int burst;
+	unsigned int idle_polls;
+	unsigned int idle_sleep_us;
+	unsigned int punt_ring_size;
+	unsigned int neigh_pending_max;
+};
+
+struct cfg_neigh {
+	struct vcs_addr ip;
+	uint8_t mac[6];
+};
+
+struct cfg_port {
+	char name[CFG_NAME_MAX];
+	char devargs[CFG_DEVARGS_MAX];
+	enum cfg_port_role role;
+	uint16_t rx_queues;
+	uint16_t rx_desc;
+	uint16_t tx_desc;
+	uint16_t mtu;
+	bool has_mac;
+	uint8_t mac[6];
+	/* network ports only; family 0 when absent */
+	struct vcs_prefix ipv4;
+	struct vcs_addr ipv4_gateway;
+	struct vcs_prefix ipv6;
+	struct vcs_addr ipv6_gateway;
+	struct cfg_neigh *neighbors;
+	unsigned int n_neighbors;
+	int line;
+};
+
+struct cfg_rxq {
+	unsigned int port; /* index into cfg.ports */
+	uint16_t queue;
+};
+
+struct cfg_worker {
+	unsigned int lcore;
+	struct cfg_rxq *rx;
+	unsigned int n_rx;
+	int line;
+};
+
+struct cfg_session {
+	char name[CFG_NAME_MAX];
+	unsigned int ac_port; /* index into cfg.ports (an access port) */
+	uint16_t ac_vlan;     /* 0: the whole port */
+	enum l2tp_pw_type pw_type;
+	enum l2tp_encap encap;
+	uint16_t udp_local_port;
+	uint16_t udp_remote_port;
+	bool udp_checksum;
+	struct vcs_addr local;
+	struct vcs_addr remote;
+	unsigned int net_port; /* derived: the network port that owns `local` */
+	uint32_t local_session_id;
+	uint32_t remote_session_id;
+	uint8_t local_cookie_len; /* 0, 4 or 8; the cookie we expect to receive */
+	uint8_t local_cookie[L2TP_COOKIE_MAX];
+	uint8_t remote_cookie_len; /* 0, 4 or 8; the cookie we send */
+	uint8_t remote_cookie[L2TP_COOKIE_MAX];
+	enum l2tp_l2ss l2ss;
+	enum cfg_seq seq;
+	int line;
+};
+
+struct cfg {
+	char source[256]; /* file name used in messages */
+	struct cfg_eal eal;
+	struct cfg_dataplane dp;
+	struct cfg_port *ports;
+	unsigned int n_ports;
+	struct cfg_worker *workers;
+	unsigned int n_workers;
+	struct cfg_session *sessions;
+	unsigned int n_sessions;
+};
+
+/*
+ * Load and validate. On failure return -1, leave *c empty and write
+ * "SOURCE:LINE: message" into err (SOURCE alone when no line applies).
+ */
+int cfg_load_file(const char *path, struct cfg *c, char *err, size_t errlen);
+int cfg_load_string(const char *text, const char *source, struct cfg *c, char *err, size_t errlen);
+void cfg_free(struct cfg *c);
+
+/* Index of the port called name, or -1. */
+int cfg_port_find(const struct cfg *c, const char *name);
+
+#endif
