@@ -12,9 +12,9 @@
 extern int vcs_logtype_dp;
 extern int vcs_logtype_cp;
 
-#define DP_LOG(level, fmt, ...)                                                                    \
+#define DP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, vcs_logtype_dp, "DP: " fmt "\n", ##__VA_ARGS__)
-#define CP_LOG(level, fmt, ...)                                                                    \
+#define CP_LOG(level, fmt, ...) \
 	rte_log(RTE_LOG_##level, vcs_logtype_cp, "CP: " fmt "\n", ##__VA_ARGS__)
 
 #endif

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <rte_common.h>
+
+#include "ctl.h"
+#include "dp.h"
+#include "log.h"
+
+static uint64_t
+ctl_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static sigset_t
+ctl_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	return set;
+}
+
+void
+ctl_block_signals(void)
+{
+	sigset_t set = ctl_signals();
+
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+static int
+ctl_watch(struct ctl *c, int fd)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = fd};
+
+	return epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+int
+ctl_init(struct ctl *c, struct dp *dp, unsigned int stats_interval_s)
+{
+	sigset_t set = ctl_signals();
+
+	memset(c, 0, sizeof(*c));
+	c->epfd = c->sigfd = -1;
+	c->dp = dp;
+	c->stats_interval_s = stats_interval_s;
+	c->epfd = epoll_create1(EPOLL_CLOEXEC);
+	c->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (c->epfd < 0 || c->sigfd < 0 || ctl_watch(c, c->sigfd) < 0 ||
+	    ctl_watch(c, dp_wake_fd(dp)) < 0) {
+		CP_LOG(ERR, "event loop: %s", strerror(errno));
+		ctl_fini(c);
+		return -1;
+	}
+	c->next_stats_ms = ctl_now_ms() + stats_interval_s * 1000u;
+	return 0;
+}
+
+static void
+ctl_signal(struct ctl *c)
+{
+	struct signalfd_siginfo si;
+
+	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		CP_LOG(NOTICE, "%s: stopping", strsignal((int)si.ssi_signo));
+		c->quit = true;
+	}
+}
+
+void
+ctl_run(struct ctl *c)
+{
+	struct epoll_event ev[4];
+	int timeout, n, i;
+	uint64_t now;
+
+	while (!c->quit) {
+		timeout = dp_poll(c->dp);
+		now = ctl_now_ms();
+		if (c->stats_interval_s != 0) {
+			if (now >= c->next_stats_ms) {
+				printf("--- %.3f s\n", (double)now / 1000);
+				dp_dump(c->dp, stdout);
+				c->next_stats_ms = now + c->stats_interval_s * 1000u;
+			}
+			if (c->next_stats_ms - now < (uint64_t)timeout)
+				timeout = (int)(c->next_stats_ms - now);
+		}
+		if (!dp_sleep_begin(c->dp))
+			continue;
+		n = epoll_wait(c->epfd, ev, RTE_DIM(ev), timeout);
+		dp_sleep_end(c->dp);
+		for (i = 0; i < n; i++)
+			if (ev[i].data.fd == c->sigfd)
+				ctl_signal(c);
+	}
+}
+
+void
+ctl_fini(struct ctl *c)
+{
+	if (c->sigfd >= 0)
+		close(c->sigfd);
+	if (c->epfd >= 0)
+		close(c->epfd);
+	c->sigfd = c->epfd = -1;
+}

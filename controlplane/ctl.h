@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The control thread's event loop: epoll over signals, the data plane's
+ * wake-up descriptor and its timers. It never busy-polls: it sleeps
+ * until a worker punts a packet, a timer is due or a signal arrives.
+ */
+#ifndef VCS_CTL_H
+#define VCS_CTL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct dp;
+
+struct ctl {
+	struct dp *dp;
+	int epfd;
+	int sigfd;
+	bool quit;
+	unsigned int stats_interval_s; /* 0: no periodic counters */
+	uint64_t next_stats_ms;
+};
+
+/* Block SIGINT and SIGTERM in the calling thread and every thread it
+ * creates from now on; call before rte_eal_init(). */
+void ctl_block_signals(void);
+
+int ctl_init(struct ctl *c, struct dp *dp, unsigned int stats_interval_s);
+/* Run until SIGINT or SIGTERM. */
+void ctl_run(struct ctl *c);
+void ctl_fini(struct ctl *c);
+
+#endif

@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * vcswitch: load the configuration, bring up EAL and the data plane,
+ * start the static sessions, then run the control thread's event loop
+ * on the main lcore until SIGINT or SIGTERM.
+ */
+#include <ctype.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_debug.h>
+#include <rte_eal.h>
+#include <rte_errno.h>
+
+#include "cfg.h"
+#include "cfg_embedded.h"
+#include "ctl.h"
+#include "dp.h"
+#include "log.h"
+#include "ss.h"
+
+#define EXIT_CONFIG  2 /* bad command line or configuration */
+#define EAL_ARGS_MAX 256
+
+struct opts {
+	const char *config;
+	const char *embedded;
+	const char *file_prefix;
+	bool no_huge;
+	unsigned int stats_interval_s;
+	int n_eal_extra;
+	char **eal_extra;
+};
+
+static void
+usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"Usage: %s (-c FILE | -e NAME) [options] [-- EAL arguments]\n"
+		"       %s --check FILE\n"
+		"       %s --print-embedded NAME\n"
+		"\n"
+		"  -c, --config FILE         run with configuration FILE\n"
+		"  -e, --embedded NAME       run with a built-in configuration\n"
+		"      --check FILE          validate FILE and exit: 0 valid, 2 not\n"
+		"      --print-embedded NAME print a built-in configuration\n"
+		"      --list-embedded       list the built-in configurations\n"
+		"      --no-huge             run without hugepages (overrides eal.hugepages)\n"
+		"      --file-prefix PREFIX  override eal.file_prefix\n"
+		"      --stats SECONDS       print every counter every SECONDS\n"
+		"  -V, --version             print the version\n"
+		"  -h, --help                this text\n",
+		prog, prog, prog);
+}
+
+static int
+check_config(const char *path)
+{
+	char err[CFG_ERR_MAX];
+	struct cfg c;
+
+	if (cfg_load_file(path, &c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_CONFIG;
+	}
+	printf("%s: OK: %u ports, %u workers, %u sessions\n", path, c.n_ports, c.n_workers,
+	       c.n_sessions);
+	cfg_free(&c);
+	return 0;
+}
+
+/* Returns -1 to run, or the exit status of an option that ends here. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	enum { OPT_CHECK = 256, OPT_PRINT, OPT_LIST, OPT_NO_HUGE, OPT_PREFIX, OPT_STATS };
+	static const struct option longopts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"embedded", required_argument, NULL, 'e'},
+		{"check", required_argument, NULL, OPT_CHECK},
+		{"print-embedded", required_argument, NULL, OPT_PRINT},
+		{"list-embedded", no_argument, NULL, OPT_LIST},
+		{"no-huge", no_argument, NULL, OPT_NO_HUGE},
+		{"file-prefix", required_argument, NULL, OPT_PREFIX},
+		{"stats", required_argument, NULL, OPT_STATS},
+		{"version", no_argument, NULL, 'V'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *text;
+	char *end;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	while ((ch = getopt_long(argc, argv, "c:e:Vh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'e':
+			o->embedded = optarg;
+			break;
+		case OPT_CHECK:
+			return check_config(optarg);
+		case OPT_PRINT:
+			text = cfg_embedded(optarg);
+			if (text == NULL) {
+				fprintf(stderr, "no built-in configuration \"%s\"\n", optarg);
+				return EXIT_CONFIG;
+			}
+			fputs(text, stdout);
+			return 0;
+		case OPT_LIST:
+			cfg_embedded_list(stdout);
+			return 0;
+		case OPT_NO_HUGE:
+			o->no_huge = true;
+			break;
+		case OPT_PREFIX:
+			o->file_prefix = optarg;
+			break;
+		case OPT_STATS:
+			o->stats_interval_s = (unsigned int)strtoul(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || o->stats_interval_s == 0) {
+				fprintf(stderr, "--stats: expected a number of seconds\n");
+				return EXIT_CONFIG;
+			}
+			break;
+		case 'V':
+			printf("vcswitch %s\n", VCS_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout, argv[0]);
+			return 0;
+		default:
+			usage(stderr, argv[0]);
+			return EXIT_CONFIG;
+		}
+	}
+	if ((o->config == NULL) == (o->embedded == NULL)) {
+		fprintf(stderr, "%s: give exactly one of --config and --embedded\n", argv[0]);
+		usage(stderr, argv[0]);
+		return EXIT_CONFIG;
+	}
+	o->n_eal_extra = argc - optind;
+	o->eal_extra = argv + optind;
+	return -1;
+}
+
+/* "0000:3b:00.0" or "3b:00.0", optionally followed by ",devargs". */
+static bool
+is_pci_address(const char *s)
+{
+	static const char full[] = "xxxx:xx:xx.x", bus[] = "xx:xx.x";
+	const char *shape = strlen(s) >= strlen(full) && s[4] == ':' ? full : bus;
+	size_t i;
+
+	for (i = 0; shape[i] != '\0'; i++) {
+		if (shape[i] == 'x' ? !isxdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	}
+	return s[i] == '\0' || s[i] == ',';
+}
+
+/* EAL may reorder its argv, so the copies are also kept here to free. */
+static char *eal_owned[EAL_ARGS_MAX];
+static int eal_n_owned;
+
+static int
+add_arg(char **argv, int *argc, const char *arg)
+{
+	char *copy;
+
+	if (*argc >= EAL_ARGS_MAX - 1 || (copy = strdup(arg)) == NULL)
+		return -1;
+	eal_owned[eal_n_owned++] = copy;
+	argv[(*argc)++] = copy;
+	return 0;
+}
+
+static void
+eal_args_free(void)
+{
+	while (eal_n_owned > 0)
+		free(eal_owned[--eal_n_owned]);
+}
+
+/* EAL's command line, from the configuration and the command line. */
+static int
+eal_args(const struct cfg *c, const struct opts *o, char *prog, char **argv)
+{
+	bool hugepages = c->eal.hugepages && !o->no_huge;
+	bool any_pci = false;
+	char buf[64];
+	int argc = 0, rc = 0;
+	unsigned int i;
+
+	rc |= add_arg(argv, &argc, prog);
+	rc |= add_arg(argv, &argc, "--lcores");
+	rc |= add_arg(argv, &argc, c->eal.lcores);
+	snprintf(buf, sizeof(buf), "--main-lcore=%u", c->eal.main_lcore);
+	rc |= add_arg(argv, &argc, buf);
+	snprintf(buf, sizeof(buf), "-m%u", c->eal.memory_mb);
+	rc |= add_arg(argv, &argc, buf);
+	if (!hugepages)
+		rc |= add_arg(argv, &argc, "--no-huge");
+	else if (c->eal.in_memory)
+		rc |= add_arg(argv, &argc, "--in-memory");
+	rc |= add_arg(argv, &argc, "--file-prefix");
+	rc |= add_arg(argv, &argc, o->file_prefix ? o->file_prefix : c->eal.file_prefix);
+	for (i = 0; i < c->n_ports; i++) {
+		const char *dev = c->ports[i].devargs;
+
+		if (is_pci_address(dev)) {
+			rc |= add_arg(argv, &argc, "-a");
+			any_pci = true;
+		} else if (strchr(dev, ':') == NULL) {
+			rc |= add_arg(argv, &argc, "--vdev");
+		} else {
+			continue; /* another bus: probed through eal.args */
+		}
+		rc |= add_arg(argv, &argc, dev);
+	}
+	if (!any_pci)
+		rc |= add_arg(argv, &argc, "--no-pci");
+	for (i = 0; i < c->eal.n_args; i++)
+		rc |= add_arg(argv, &argc, c->eal.args[i]);
+	for (i = 0; i < (unsigned int)o->n_eal_extra; i++)
+		rc |= add_arg(argv, &argc, o->eal_extra[i]);
+	argv[argc] = NULL;
+	return rc != 0 ? -1 : argc;
+}
+
+static int
+load_config(const struct opts *o, struct cfg *c)
+{
+	char err[CFG_ERR_MAX];
+	const char *text;
+	int rc;
+
+	if (o->config != NULL) {
+		rc = cfg_load_file(o->config, c, err, sizeof(err));
+	} else {
+		text = cfg_embedded(o->embedded);
+		if (text == NULL) {
+			fprintf(stderr, "no built-in configuration \"%s\" (see --list-embedded)\n",
+				o->embedded);
+			return -1;
+		}
+		rc = cfg_load_string(text, o->embedded, c, err, sizeof(err));
+	}
+	if (rc < 0)
+		fprintf(stderr, "%s\n", err);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eargv[EAL_ARGS_MAX];
+	struct opts o;
+	struct ctl ctl;
+	struct cfg c;
+	struct dp *dp;
+	int eargc, rc, missing;
+
+	rc = parse_opts(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	if (load_config(&o, &c) < 0)
+		return EXIT_CONFIG;
+	eargc = eal_args(&c, &o, argv[0], eargv);
+	if (eargc < 0) {
+		fprintf(stderr, "too many EAL arguments\n");
+		return EXIT_CONFIG;
+	}
+
+	ctl_block_signals();
+	if (rte_eal_init(eargc, eargv) < 0)
+		rte_exit(EXIT_FAILURE, "EAL: %s\n", rte_strerror(rte_errno));
+	dp = dp_create(&c);
+	if (dp == NULL)
+		rte_exit(EXIT_FAILURE, "data plane set-up failed\n");
+	if (ss_start(dp, &c) < 0 || dp_start(dp) < 0) {
+		dp_destroy(dp);
+		rte_exit(EXIT_FAILURE, "start-up failed\n");
+	}
+	if (ctl_init(&ctl, dp, o.stats_interval_s) < 0) {
+		dp_destroy(dp);
+		rte_exit(EXIT_FAILURE, "control thread set-up failed\n");
+	}
+	printf("vcswitch %s: running: %u ports, %u workers, %u sessions\n", VCS_VERSION, c.n_ports,
+	       c.n_workers, c.n_sessions);
+	fflush(stdout);
+
+	ctl_run(&ctl);
+
+	dp_stop(dp);
+	printf("=== final counters\n");
+	dp_dump(dp, stdout);
+	ctl_fini(&ctl);
+	missing = dp_destroy(dp);
+	printf("mbufs: %s\n", missing == 0 ? "all back in the pool" : "some missing");
+	cfg_free(&c);
+	rte_eal_cleanup();
+	eal_args_free();
+	return missing == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * struct dp, shared by the data plane's modules. Workers read the
+ * fields marked so; everything else belongs to the control thread.
+ */
+#ifndef VCS_DP_PRIV_H
+#define VCS_DP_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "dp.h"
+#include "pkt.h"
+#include "port.h"
+
+struct rte_mempool;
+struct rte_rcu_qsbr;
+struct vc_store;
+struct worker;
+
+/* Why a worker handed a packet to the control thread. */
+enum punt_reason {
+	PUNT_ARP,
+	PUNT_ICMP,
+	PUNT_ICMP6,
+	PUNT_L2TP_CTRL,
+	PUNT_NEIGH, /* encapsulated, waiting for the next hop's MAC */
+	PUNT_REASON_MAX,
+};
+
+/* Per-mbuf metadata (an mbuf dynamic field) for punted packets and for
+ * charging a failed transmit to its VC. */
+struct pkt_meta {
+	uint32_t vc_index;
+	uint16_t l3_off;
+	uint16_t l4_off;
+	uint16_t ctrl_off;
+	uint16_t end;
+	uint8_t reason;
+	uint8_t port;
+	uint8_t udp;
+	uint8_t v6;
+};
+
+extern int pkt_meta_offset;
+
+static inline struct pkt_meta *
+pkt_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, pkt_meta_offset, struct pkt_meta *);
+}
+
+/* Control-thread counters for what it does on the wire itself. */
+struct host_stats {
+	uint64_t punted[PUNT_REASON_MAX];
+	uint64_t arp_replies;
+	uint64_t icmp_echo_replies;
+	uint64_t nd_adverts;
+	uint64_t l2tp_ctrl_unhandled;
+	uint64_t bad;	  /* punted packets that failed validation */
+	uint64_t ignored; /* valid but not for us to answer */
+	uint64_t tx_full;
+};
+
+struct dp {
+	/* read by workers */
+	struct pkt_host hosts[DP_MAX_PORTS];
+	struct dp_port ports[DP_MAX_PORTS];
+	struct rte_rcu_qsbr *qsv;
+	uint8_t *udp_ports; /* bitmap: UDP ports that carry L2TP */
+	unsigned int burst;
+	unsigned int idle_polls;
+	unsigned int idle_sleep_us;
+	bool quit;
+	int sleeping; /* control thread waits on wake_fd */
+	int wake_fd;
+
+	/* control thread */
+	unsigned int n_ports;
+	unsigned int n_workers;
+	struct worker *workers[DP_MAX_WORKERS];
+	uint64_t port_workers[DP_MAX_PORTS]; /* bit w: worker w polls the port */
+	struct rte_mempool *pool;
+	unsigned int pool_size;
+	struct vc_store *vcs;
+	uint32_t *udp_port_refs; /* [65536] */
+	bool running;
+	dp_ctrl_rx_fn ctrl_rx;
+	void *ctrl_arg;
+	dp_link_fn link_cb;
+	void *link_arg;
+	struct host_stats host;
+	uint64_t next_link_check_ms;
+};
+
+uint64_t dp_now_ms(void);
+
+/* Transmit on a network port's control TX queue; frees m on failure. */
+void dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);
+
+/* Reference counts on the UDP port bitmap. */
+void dp_udp_port_ref(struct dp *dp, uint16_t port);
+void dp_udp_port_unref(struct dp *dp, uint16_t port);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Neighbours (ARP and IPv6 ND state) of each network port, kept by the
+ * control thread. A VC's record points at its next hop's struct neigh;
+ * workers read only its mac_word, which the control thread replaces
+ * with one 64-bit store, so a MAC change never needs a new VC record.
+ * Packets for a next hop still unresolved wait here, boundedly.
+ */
+#ifndef VCS_NEIGH_H
+#define VCS_NEIGH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "addr.h"
+
+struct dp;
+struct dp_port;
+struct rte_mbuf;
+struct neigh_table;
+
+/* mac_word: the MAC in its first 6 bytes (memory order), this bit set
+ * once it is known. */
+#define NEIGH_MAC_VALID (UINT64_C(1) << 48)
+
+struct neigh {
+	uint64_t mac_word; /* the only field workers read */
+} __rte_cache_aligned;
+
+struct neigh_stats {
+	uint64_t requests_sent; /* ARP requests and neighbour solicitations */
+	uint64_t resolved;
+	uint64_t held;	   /* packets queued for resolution */
+	uint64_t released; /* ...and sent once it came */
+	uint64_t no_route; /* ...or dropped: queue full, resolution failed, VC closed */
+	unsigned int entries;
+};
+
+struct neigh_table *neigh_table_create(struct dp *dp, struct dp_port *port,
+				       unsigned int pending_max);
+void neigh_table_destroy(struct neigh_table *t);
+
+/* Static entry from the configuration; never expires. */
+int neigh_add_static(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[6]);
+
+/* Reference the next hop ip, creating the entry and starting its
+ * resolution if needed. NULL when out of memory. */
+struct neigh *neigh_get(struct neigh_table *t, const struct vcs_addr *ip);
+
+/* Drop a reference. Only once no published VC record points at n. */
+void neigh_put(struct neigh_table *t, struct neigh *n);
+
+/* A sender's address seen in ARP or ND: refresh an entry we keep. */
+void neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[6]);
+
+/* An encapsulated packet of VC vc_index whose next hop n is unresolved. */
+void neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint32_t vc_index);
+
+/* Drop every held packet of VC vc_index; returns how many. */
+unsigned int neigh_purge_vc(struct neigh_table *t, struct neigh *n, uint32_t vc_index);
+
+/* Retransmit solicitations, refresh entries; now in milliseconds. */
+void neigh_timer(struct neigh_table *t, uint64_t now_ms);
+
+void neigh_get_stats(const struct neigh_table *t, struct neigh_stats *st);
+
+#endif

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * VCs: the record workers read (struct vc_fp, immutable once published),
+ * the per-worker mutable state (struct vc_wstate, one writer each), the
+ * control thread's handle (struct dp_vc), and the tables and RCU
+ * machinery that tie them together.
+ *
+ * Publication rules: a vc_fp is filled completely before its pointer is
+ * stored in any worker table; it is never written again. A change of
+ * parameters publishes a new vc_fp and retires the old one. A retired
+ * vc_fp (and a deactivated VC's table slots) is reclaimed only after
+ * every worker has reported a quiescent state since the unlinking.
+ */
+#ifndef VCS_VC_H
+#define VCS_VC_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_hash.h>
+
+#include "dp.h"
+
+struct dp;
+struct neigh;
+
+#define VC_HDR_MAX 96 /* Ethernet + IPv6 + UDP + L2TP data header + cookie + L2SS = 82 */
+
+enum vc_flags {
+	VC_F_IPV6 = 1u << 0,
+	VC_F_UDP = 1u << 1,
+	VC_F_UDP_CSUM = 1u << 2, /* compute the UDP checksum on encap */
+	VC_F_L2SS = 1u << 3,
+	VC_F_SEQ_SEND = 1u << 4,
+	VC_F_SEQ_RECV = 1u << 5,
+	VC_F_VLAN_STRIP = 1u << 6,   /* encap: drop the AC's tag (PW type Ethernet) */
+	VC_F_VLAN_PUSH = 1u << 7,    /* decap: add the AC's tag (PW type Ethernet) */
+	VC_F_VLAN_REWRITE = 1u << 8, /* decap: set the AC's VID (PW type Ethernet VLAN) */
+	VC_F_REMOTE_DOWN = 1u << 9,
+	VC_F_CSUM_OFFLOAD = 1u << 10, /* the network port computes checksums */
+};
+
+/* What a worker needs to carry a VC's packets; read-only once published. */
+struct vc_fp {
+	uint32_t index; /* slot in the per-worker state arrays */
+	uint32_t flags;
+	uint16_t ac_port_id; /* ethdev ids, for transmit */
+	uint16_t net_port_id;
+	uint8_t ac_port; /* dp port indices, for the TX buffers */
+	uint8_t net_port;
+	rte_be16_t ac_vlan_tci; /* tag pushed or rewritten on decap */
+	/* decap checks */
+	rte_be16_t udp_local_port;
+	uint8_t rx_cookie_len;
+	uint8_t l2ss_len;
+	uint8_t rx_cookie[L2TP_COOKIE_MAX];
+	union {
+		rte_be32_t remote_v4;
+		uint8_t remote_v6[16];
+	};
+	/* encap */
+	const struct neigh *nh; /* next hop: its MAC is read per packet */
+	uint16_t max_frame;	/* largest AC frame (after VLAN strip) that fits the MTU */
+	uint8_t hdr_len;	/* bytes prepended */
+	uint8_t l4_off;		/* UDP header (UDP) or session ID (IP), from the IP header */
+	uint8_t l2ss_off;	/* from the start of the header, 0 without L2SS */
+	uint32_t ip_sum;	/* IPv4: raw sum of the template header, total length 0 */
+	uint8_t hdr[VC_HDR_MAX] __rte_aligned(16);
+} __rte_cache_aligned;
+
+/* Per worker, per VC: written only by that worker, read by the control
+ * thread with relaxed loads. Two cache lines, one per direction. */
+struct vc_wstate {
+	struct {
+		uint64_t pkts, bytes;
+		uint64_t drops[DP_ENC_DROP_MAX];
+		uint32_t tx_seq; /* next L2SS sequence number to send */
+	} enc __rte_cache_aligned;
+	struct {
+		uint64_t pkts, bytes;
+		uint64_t drops[DP_DEC_DROP_MAX];
+		uint32_t rx_seq; /* next expected L2SS sequence number */
+	} dec __rte_cache_aligned;
+};
+
+/* Single-writer counter update: a plain add, published without tearing. */
+static inline void
+vc_ctr_add(uint64_t *c, uint64_t n)
+{
+	__atomic_store_n(c, *c + n, __ATOMIC_RELAXED);
+}
+
+static inline uint64_t
+vc_ctr_read(const uint64_t *c)
+{
+	return __atomic_load_n(c, __ATOMIC_RELAXED);
+}
+
+struct dp_port;
+struct vc_store;
+
+/* Capacity of every VC table and record pool: room for the live VCs
+ * plus those still waiting out a grace period. */
+static inline unsigned int
+vc_table_size(unsigned int max_vcs)
+{
+	return max_vcs + max_vcs / 8 + 64;
+}
+
+struct vc_store *vc_store_create(struct dp *dp, unsigned int max_vcs);
+void vc_store_destroy(struct vc_store *s);
+
+/* Reclamation, in two steps around draining the punt rings: first note
+ * which grace periods have ended, then free those and complete their
+ * deactivations. A packet a worker punted for a VC is therefore always
+ * seen while the VC still exists. */
+void vc_reclaim_collect(struct dp *dp);
+void vc_reclaim_finish(struct dp *dp);
+
+/* The active VC in slot index, or NULL. */
+struct dp_vc *vc_active_by_index(struct dp *dp, uint32_t index);
+struct neigh *vc_next_hop(const struct dp_vc *vc);
+uint8_t vc_net_port(const struct dp_vc *vc);
+
+/* Packets the control thread sent (or dropped as no_route) for a VC. */
+void vc_ctrl_count(struct dp *dp, uint32_t index, bool sent, uint32_t bytes);
+
+/* Fill a record for params p; -EINVAL if they cannot be carried (the
+ * header does not fit the network port's MTU). */
+int vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
+		const struct dp_port *ac, const struct dp_port *net, struct neigh *nh);
+
+/* Keys of the per-worker tables. */
+static inline uint32_t
+vc_ac_key(uint16_t port, uint16_t vlan)
+{
+	return (uint32_t)port << 16 | vlan;
+}
+
+#endif
