@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <sanitizer/asan_interface.h>
+
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_hash.h>
@@ -390,6 +392,7 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 	}
 	w->vcs = rte_zmalloc_socket("vc_wstate", (size_t)max_vcs * sizeof(*w->vcs),
 				    RTE_CACHE_LINE_SIZE, socket);
+	w->max_vcs = max_vcs;
 	snprintf(name, sizeof(name), "punt_w%u", index);
 	w->punt = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (ac)
@@ -419,6 +422,9 @@ worker_destroy(struct worker *w)
 	}
 	rte_hash_free(w->ac_tbl);
 	rte_hash_free(w->net_tbl);
+	/* Slots of deleted VCs are poisoned (vc.c); rte_free writes them. */
+	if (w->vcs != NULL)
+		ASAN_UNPOISON_MEMORY_REGION(w->vcs, (size_t)w->max_vcs * sizeof(*w->vcs));
 	rte_free(w->vcs);
 	rte_free(w);
 }

@@ -54,7 +54,8 @@ struct worker {
 	struct rte_hash *ac_tbl;  /* (port, VLAN) -> struct vc_fp */
 	struct rte_hash *net_tbl; /* session ID -> struct vc_fp */
 	struct vc_wstate *vcs;	  /* indexed by VC slot */
-	struct rte_ring *punt;	  /* single producer (this worker), single consumer */
+	unsigned int max_vcs;
+	struct rte_ring *punt; /* single producer (this worker), single consumer */
 
 	/* this lcore's alone */
 	struct worker_stats st __rte_cache_aligned;

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+
+#include "ut_eal.h"
+
+void
+ut_eal_init(const char *lcores, ...)
+{
+	char prefix[64], *argv[32];
+	int argc = 0;
+	const char *a;
+	va_list ap;
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=vcs_ut_%d", (int)getpid());
+	argv[argc++] = "unit-test";
+	argv[argc++] = "--lcores";
+	argv[argc++] = (char *)lcores;
+	argv[argc++] = "--no-huge";
+	argv[argc++] = "-m";
+	argv[argc++] = "512";
+	argv[argc++] = "--no-pci";
+	argv[argc++] = "--no-shconf";
+	argv[argc++] = "--no-telemetry";
+	argv[argc++] = "--log-level=lib.eal:warning";
+	argv[argc++] = prefix;
+	va_start(ap, lcores);
+	while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "EAL initialisation failed\n");
+		exit(1);
+	}
+}
