@@ -39,6 +39,10 @@ ctl_block_signals(void)
 {
 	sigset_t set = ctl_signals();
 
+	/* A shell starts background jobs with SIGINT ignored, and an
+	 * ignored signal never reaches a signalfd. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 

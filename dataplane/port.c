@@ -50,14 +50,16 @@ port_configure(struct dp_port *p, const struct cfg_port *cp, const struct rte_et
 
 	memset(&conf, 0, sizeof(conf));
 	if (p->n_rxq > 1) {
-		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf =
 			info->flow_type_rss_offloads & (RTE_ETH_RSS_IP | RTE_ETH_RSS_UDP);
-		if (conf.rx_adv_conf.rss_conf.rss_hf == 0) {
-			DP_LOG(ERR, "port %s: %u RX queues need RSS, which the device lacks",
+		if (conf.rx_adv_conf.rss_conf.rss_hf != 0)
+			conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		else
+			/* memif and the like: the peer picks the queue */
+			DP_LOG(NOTICE,
+			       "port %s: no RSS; each of its %u RX queues gets what the "
+			       "peer sends to it",
 			       p->name, p->n_rxq);
-			return -1;
-		}
 	}
 	if (p->network) {
 		want = RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""A client for DPDK's telemetry socket, as vcswitch exposes it.
+
+Each vcswitch process (EAL file prefix P) answers on
+/var/run/dpdk/P/dpdk_telemetry.v2: send "/command,params", read one JSON
+object back. Used by scripts/vcswitch-top and by the integration tests.
+"""
+import json
+import os
+import socket
+
+RUN_DIR = '/var/run/dpdk'
+
+
+def socket_path(prefix):
+    return os.path.join(RUN_DIR, prefix, 'dpdk_telemetry.v2')
+
+
+class Telemetry:
+    """One connection to one process; use as a context manager."""
+
+    def __init__(self, prefix, timeout=2.0):
+        self.prefix = prefix
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.sock.settimeout(timeout)
+        try:
+            self.sock.connect(socket_path(prefix))
+            self.info = json.loads(self.sock.recv(16384).decode())
+        except OSError:
+            self.sock.close()
+            raise
+
+    def query(self, cmd, params=None):
+        """The reply's value for cmd; None when the command failed."""
+        text = cmd if params is None else '%s,%s' % (cmd, params)
+        self.sock.send(text.encode())
+        reply = json.loads(self.sock.recv(65536).decode())
+        return reply.get(cmd)
+
+    def close(self):
+        self.sock.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def vc_names(tel):
+    """Every VC name, page by page (a reply holds at most 256)."""
+    names = []
+    while True:
+        page = tel.query('/vcswitch/vcs', str(len(names)))
+        if not page or not page['names']:
+            return names
+        names += page['names']
+        if len(names) >= page['count']:
+            return names
