@@ -23,6 +23,10 @@
 #define CFG_ERR_MAX	512
 #define CFG_MAX_LCORE	128 /* lcore ids accepted in the file: 0..CFG_MAX_LCORE-1 */
 
+/* Upper bounds of the file's lists, for arrays sized by them. */
+#define CFG_MAX_PORTS	  32 /* entries in the ports list */
+#define CFG_MAX_RX_QUEUES 64 /* ports.rx_queues */
+
 enum cfg_port_role {
 	CFG_PORT_ACCESS,
 	CFG_PORT_NETWORK,

@@ -1,0 +1,946 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The configuration loader: a complete file read into exactly the expected
+ * structs, one failing case per rule with its complete message, and every
+ * example in config/ loading cleanly.
+ */
+#include <arpa/inet.h>
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <CUnit/Basic.h>
+
+#include "cfg.h"
+
+#define ERR_LEN CFG_ERR_MAX
+
+/*
+ * Building blocks for the failing cases. Each expands to part of one line, so
+ * that the line numbers in the expected messages can be read off the case.
+ */
+#define AC0 "name = \"ac0\"; devargs = \"net_null0\"; role = \"access\";"
+#define WAN0                                                             \
+	"name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; " \
+	"ipv4 = \"192.0.2.1/24\"; ipv6 = \"2001:db8::1/64\";"
+#define PORTS	"ports = ( { " AC0 " }, { " WAN0 " } );\n"
+#define RX_ALL	"rx = ( { port = \"ac0\"; }, { port = \"wan0\"; } );"
+#define WORKERS "workers = ( { lcore = 1; " RX_ALL " } );\n"
+#define BASE	PORTS WORKERS /* lines 1 and 2 */
+#define AC	"ac = { port = \"ac0\"; };"
+#define ENDS4	"local = \"192.0.2.1\"; remote = \"192.0.2.2\";"
+#define ENDS6	"local = \"2001:db8::1\"; remote = \"2001:db8::2\";"
+#define IDS	"local_session_id = 1; remote_session_id = 2;"
+#define PW(n)	"name = \"" n "\"; " AC " encap = \"ip\"; " ENDS4
+/* a whole session on one line */
+#define SESSION(n, id) "{ " PW(n) " local_session_id = " id "; remote_session_id = 1; }"
+
+static struct cfg zero_cfg;
+
+static int
+load(const char *text, struct cfg *c, char *err)
+{
+	return cfg_load_string(text, "t.cfg", c, err, ERR_LEN);
+}
+
+static struct vcs_addr
+ip(const char *s)
+{
+	struct vcs_addr a;
+
+	CU_ASSERT_FATAL(addr_parse(s, &a) == 0);
+	return a;
+}
+
+static void
+assert_ip(const struct vcs_addr *a, const char *s)
+{
+	struct vcs_addr want = ip(s);
+
+	CU_ASSERT(addr_equal(a, &want));
+}
+
+static void
+assert_prefix(const struct vcs_prefix *p, const char *addr, unsigned int len)
+{
+	assert_ip(&p->addr, addr);
+	CU_ASSERT_EQUAL(p->len, len);
+}
+
+static void
+assert_mac(const uint8_t *mac, uint8_t last)
+{
+	const uint8_t want[6] = {0x02, 0, 0, 0, 0, last};
+
+	CU_ASSERT(memcmp(mac, want, 6) == 0);
+}
+
+/* Unformatted: one line of C per line of configuration. */
+/* clang-format off */
+static const char full_cfg[] =
+	/* 1 */ "# every setting, most away from their defaults\n"
+	/* 2 */ "eal = {\n"
+	/* 3 */ "  lcores = \"0-3,4@(5-6)\";\n"
+	/* 4 */ "  main_lcore = 2;\n"
+	/* 5 */ "  memory_mb = 1024;\n"
+	/* 6 */ "  hugepages = true;\n"
+	/* 7 */ "  in_memory = false;\n"
+	/* 8 */ "  file_prefix = \"vcs_test-1\";\n"
+	/* 9 */ "  args = ( \"--log-level=8\", \"7\" );\n"
+	/* 10 */ "};\n"
+	/* 11 */ "dataplane = { mbufs = 8191; mbuf_cache = 128; max_vcs = 100; burst = 64; "
+	"idle_polls = 5; idle_sleep_us = 0; punt_ring_size = 256; neigh_pending_max = 0; };\n"
+	/* 12 */ "ports = (\n"
+	/* 13 */ "  { name = \"ac0\"; devargs = \"net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap\";\n"
+	/* 14 */ "    role = \"access\"; rx_queues = 2; rx_desc = 512; tx_desc = 2048; mtu = 9000;\n"
+	/* 15 */ "    mac = \"02:00:00:00:00:01\"; },\n"
+	/* 16 */ "  { name = \"wan0\"; devargs = \"0000:3b:00.0,txq_inline_max=0\"; role = \"network\";\n"
+	/* 17 */ "    ipv4 = \"192.0.2.1/24\"; ipv4_gateway = \"192.0.2.254\";\n"
+	/* 18 */ "    ipv6 = \"2001:db8::1/64\"; ipv6_gateway = \"2001:db8::fffe\";\n"
+	/* 19 */ "    neighbors = ( { ip = \"192.0.2.254\"; mac = \"02:00:00:00:00:fe\"; },\n"
+	/* 20 */ "                  { ip = \"2001:db8::fffe\"; mac = \"02:00:00:00:00:ff\"; } ); },\n"
+	/* 21 */ "  { name = \"ac.1\"; devargs = \"net_memif0\"; role = \"access\"; }\n"
+	/* 22 */ ");\n"
+	/* 23 */ "workers = (\n"
+	/* 24 */ "  { lcore = 1; rx = ( { port = \"ac0\"; queue = 0; }, { port = \"ac0\"; queue = 1; } ); },\n"
+	/* 25 */ "  { lcore = 3; rx = ( { port = \"wan0\"; }, { port = \"ac.1\"; } ); }\n"
+	/* 26 */ ");\n"
+	/* 27 */ "sessions = (\n"
+	/* 28 */ "  { name = \"pw-ip4\"; ac = { port = \"ac0\"; vlan = 100; }; pw_type = \"ethernet-vlan\";\n"
+	/* 29 */ "    encap = \"ip\"; local = \"192.0.2.1\"; remote = \"198.51.100.7\";\n"
+	/* 30 */ "    local_session_id = 4294967295; remote_session_id = 0x10;\n"
+	/* 31 */ "    local_cookie = \"cafebabe\"; remote_cookie = \"0x0102030405060708\";\n"
+	/* 32 */ "    l2ss = \"default\"; sequencing = \"both\"; },\n"
+	/* 33 */ "  { name = \"pw_udp6\"; ac = { port = \"ac.1\"; }; encap = \"udp\";\n"
+	/* 34 */ "    udp = { local_port = 1702; remote_port = 5000; };\n"
+	/* 35 */ "    local = \"2001:db8::1\"; remote = \"2001:db8::2\"; local_session_id = 7;\n"
+	/* 36 */ "    remote_session_id = 8; },\n"
+	/* 37 */ "  { name = \"pw.udp4\"; ac = { port = \"ac0\"; }; encap = \"udp\"; local = \"192.0.2.1\";\n"
+	/* 38 */ "    remote = \"192.0.2.77\"; local_session_id = 9; remote_session_id = 9;\n"
+	/* 39 */ "    udp = { checksum = true; }; l2ss = \"default\"; sequencing = \"recv\";\n"
+	/* 40 */ "    local_cookie = \"\"; remote_cookie = \"DEADBEEF\"; }\n"
+	/* 41 */ ");\n";
+
+/* Everything left out that can be: the defaults. */
+static const char defaults_cfg[] =
+	BASE /* lines 1 and 2 */
+	/* 3 */ "sessions = (\n"
+	/* 4 */ "{ " PW("pw4") " " IDS " },\n"
+	/* 5 */ "{ name = \"pw4u\"; ac = { port = \"ac0\"; vlan = 7; }; encap = \"udp\"; " ENDS4 " local_session_id = 3; remote_session_id = 3; },\n"
+	/* 6 */ "{ name = \"pw6u\"; ac = { port = \"ac0\"; vlan = 8; }; encap = \"udp\"; " ENDS6 " local_session_id = 4; remote_session_id = 4; }\n"
+	/* 7 */ ");\n";
+/* clang-format on */
+
+static void
+test_full(void)
+{
+	const uint8_t cookie4[] = {0xca, 0xfe, 0xba, 0xbe};
+	const uint8_t cookie8[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	const uint8_t dead[] = {0xde, 0xad, 0xbe, 0xef};
+	const struct cfg_session *se;
+	const struct cfg_port *p;
+	char err[ERR_LEN] = "";
+	struct cfg c;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL_FATAL(load(full_cfg, &c, err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	CU_ASSERT_STRING_EQUAL(c.source, "t.cfg");
+
+	CU_ASSERT_STRING_EQUAL(c.eal.lcores, "0-3,4@(5-6)");
+	for (i = 0; i < CFG_MAX_LCORE; i++)
+		CU_ASSERT_EQUAL(c.eal.lcore_set[i], i <= 4);
+	CU_ASSERT_EQUAL(c.eal.main_lcore, 2);
+	CU_ASSERT_EQUAL(c.eal.memory_mb, 1024);
+	CU_ASSERT_TRUE(c.eal.hugepages);
+	CU_ASSERT_FALSE(c.eal.in_memory);
+	CU_ASSERT_STRING_EQUAL(c.eal.file_prefix, "vcs_test-1");
+	CU_ASSERT_EQUAL_FATAL(c.eal.n_args, 2);
+	CU_ASSERT_STRING_EQUAL(c.eal.args[0], "--log-level=8");
+	CU_ASSERT_STRING_EQUAL(c.eal.args[1], "7"); /* a number inside a string stays text */
+
+	CU_ASSERT_EQUAL(c.dp.mbufs, 8191);
+	CU_ASSERT_EQUAL(c.dp.mbuf_cache, 128);
+	CU_ASSERT_EQUAL(c.dp.max_vcs, 100);
+	CU_ASSERT_EQUAL(c.dp.burst, 64);
+	CU_ASSERT_EQUAL(c.dp.idle_polls, 5);
+	CU_ASSERT_EQUAL(c.dp.idle_sleep_us, 0);
+	CU_ASSERT_EQUAL(c.dp.punt_ring_size, 256);
+	CU_ASSERT_EQUAL(c.dp.neigh_pending_max, 0);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_ports, 3);
+	p = &c.ports[0];
+	CU_ASSERT_STRING_EQUAL(p->name, "ac0");
+	CU_ASSERT_STRING_EQUAL(p->devargs, "net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap");
+	CU_ASSERT_EQUAL(p->role, CFG_PORT_ACCESS);
+	CU_ASSERT_EQUAL(p->rx_queues, 2);
+	CU_ASSERT_EQUAL(p->rx_desc, 512);
+	CU_ASSERT_EQUAL(p->tx_desc, 2048);
+	CU_ASSERT_EQUAL(p->mtu, 9000);
+	CU_ASSERT_TRUE(p->has_mac);
+	assert_mac(p->mac, 0x01);
+	CU_ASSERT_EQUAL(p->ipv4.addr.family, 0);
+	CU_ASSERT_EQUAL(p->ipv4_gateway.family, 0);
+	CU_ASSERT_EQUAL(p->ipv6.addr.family, 0);
+	CU_ASSERT_EQUAL(p->ipv6_gateway.family, 0);
+	CU_ASSERT_PTR_NULL(p->neighbors);
+	CU_ASSERT_EQUAL(p->n_neighbors, 0);
+	CU_ASSERT_EQUAL(p->line, 13);
+
+	p = &c.ports[1];
+	CU_ASSERT_STRING_EQUAL(p->name, "wan0");
+	CU_ASSERT_STRING_EQUAL(p->devargs, "0000:3b:00.0,txq_inline_max=0");
+	CU_ASSERT_EQUAL(p->role, CFG_PORT_NETWORK);
+	CU_ASSERT_EQUAL(p->rx_queues, 1);
+	CU_ASSERT_EQUAL(p->rx_desc, 1024);
+	CU_ASSERT_EQUAL(p->tx_desc, 1024);
+	CU_ASSERT_EQUAL(p->mtu, 1500);
+	CU_ASSERT_FALSE(p->has_mac);
+	assert_prefix(&p->ipv4, "192.0.2.1", 24);
+	assert_ip(&p->ipv4_gateway, "192.0.2.254");
+	assert_prefix(&p->ipv6, "2001:db8::1", 64);
+	assert_ip(&p->ipv6_gateway, "2001:db8::fffe");
+	CU_ASSERT_EQUAL_FATAL(p->n_neighbors, 2);
+	assert_ip(&p->neighbors[0].ip, "192.0.2.254");
+	assert_mac(p->neighbors[0].mac, 0xfe);
+	assert_ip(&p->neighbors[1].ip, "2001:db8::fffe");
+	assert_mac(p->neighbors[1].mac, 0xff);
+	CU_ASSERT_EQUAL(p->line, 16);
+
+	p = &c.ports[2];
+	CU_ASSERT_STRING_EQUAL(p->name, "ac.1");
+	CU_ASSERT_STRING_EQUAL(p->devargs, "net_memif0");
+	CU_ASSERT_EQUAL(p->role, CFG_PORT_ACCESS);
+	CU_ASSERT_EQUAL(p->line, 21);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_workers, 2);
+	CU_ASSERT_EQUAL(c.workers[0].lcore, 1);
+	CU_ASSERT_EQUAL(c.workers[0].line, 24);
+	CU_ASSERT_EQUAL_FATAL(c.workers[0].n_rx, 2);
+	CU_ASSERT_EQUAL(c.workers[0].rx[0].port, 0);
+	CU_ASSERT_EQUAL(c.workers[0].rx[0].queue, 0);
+	CU_ASSERT_EQUAL(c.workers[0].rx[1].port, 0);
+	CU_ASSERT_EQUAL(c.workers[0].rx[1].queue, 1);
+	CU_ASSERT_EQUAL(c.workers[1].lcore, 3);
+	CU_ASSERT_EQUAL(c.workers[1].line, 25);
+	CU_ASSERT_EQUAL_FATAL(c.workers[1].n_rx, 2);
+	CU_ASSERT_EQUAL(c.workers[1].rx[0].port, 1);
+	CU_ASSERT_EQUAL(c.workers[1].rx[0].queue, 0);
+	CU_ASSERT_EQUAL(c.workers[1].rx[1].port, 2);
+	CU_ASSERT_EQUAL(c.workers[1].rx[1].queue, 0);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_sessions, 3);
+	se = &c.sessions[0];
+	CU_ASSERT_STRING_EQUAL(se->name, "pw-ip4");
+	CU_ASSERT_EQUAL(se->ac_port, 0);
+	CU_ASSERT_EQUAL(se->ac_vlan, 100);
+	CU_ASSERT_EQUAL(se->pw_type, L2TP_PW_ETH_VLAN);
+	CU_ASSERT_EQUAL(se->encap, L2TP_ENCAP_IP);
+	CU_ASSERT_EQUAL(se->udp_local_port, 0);
+	CU_ASSERT_EQUAL(se->udp_remote_port, 0);
+	CU_ASSERT_FALSE(se->udp_checksum);
+	assert_ip(&se->local, "192.0.2.1");
+	assert_ip(&se->remote, "198.51.100.7"); /* off-link, via ipv4_gateway */
+	CU_ASSERT_EQUAL(se->net_port, 1);
+	CU_ASSERT_EQUAL(se->local_session_id, 4294967295u);
+	CU_ASSERT_EQUAL(se->remote_session_id, 16);
+	CU_ASSERT_EQUAL(se->local_cookie_len, 4);
+	CU_ASSERT(memcmp(se->local_cookie, cookie4, 4) == 0);
+	CU_ASSERT_EQUAL(se->remote_cookie_len, 8);
+	CU_ASSERT(memcmp(se->remote_cookie, cookie8, 8) == 0);
+	CU_ASSERT_EQUAL(se->l2ss, L2TP_L2SS_DEFAULT);
+	CU_ASSERT_EQUAL(se->seq, CFG_SEQ_BOTH);
+	CU_ASSERT_EQUAL(se->line, 28);
+
+	se = &c.sessions[1];
+	CU_ASSERT_STRING_EQUAL(se->name, "pw_udp6");
+	CU_ASSERT_EQUAL(se->ac_port, 2);
+	CU_ASSERT_EQUAL(se->ac_vlan, 0);
+	CU_ASSERT_EQUAL(se->pw_type, L2TP_PW_ETH);
+	CU_ASSERT_EQUAL(se->encap, L2TP_ENCAP_UDP);
+	CU_ASSERT_EQUAL(se->udp_local_port, 1702);
+	CU_ASSERT_EQUAL(se->udp_remote_port, 5000);
+	CU_ASSERT_TRUE(se->udp_checksum); /* the IPv6 default */
+	assert_ip(&se->local, "2001:db8::1");
+	assert_ip(&se->remote, "2001:db8::2");
+	CU_ASSERT_EQUAL(se->net_port, 1);
+	CU_ASSERT_EQUAL(se->local_session_id, 7);
+	CU_ASSERT_EQUAL(se->remote_session_id, 8);
+	CU_ASSERT_EQUAL(se->local_cookie_len, 0);
+	CU_ASSERT_EQUAL(se->remote_cookie_len, 0);
+	CU_ASSERT_EQUAL(se->l2ss, L2TP_L2SS_NONE);
+	CU_ASSERT_EQUAL(se->seq, CFG_SEQ_NONE);
+	CU_ASSERT_EQUAL(se->line, 33);
+
+	se = &c.sessions[2];
+	CU_ASSERT_STRING_EQUAL(se->name, "pw.udp4");
+	CU_ASSERT_EQUAL(se->ac_port, 0);
+	CU_ASSERT_EQUAL(se->ac_vlan, 0); /* whole port, next to the VLAN 100 AC */
+	CU_ASSERT_EQUAL(se->encap, L2TP_ENCAP_UDP);
+	CU_ASSERT_EQUAL(se->udp_local_port, 1701);
+	CU_ASSERT_EQUAL(se->udp_remote_port, 1701);
+	CU_ASSERT_TRUE(se->udp_checksum);
+	CU_ASSERT_EQUAL(se->local_session_id, 9);
+	CU_ASSERT_EQUAL(se->remote_session_id, 9);
+	CU_ASSERT_EQUAL(se->local_cookie_len, 0);
+	CU_ASSERT_EQUAL(se->remote_cookie_len, 4);
+	CU_ASSERT(memcmp(se->remote_cookie, dead, 4) == 0);
+	CU_ASSERT_EQUAL(se->seq, CFG_SEQ_RECV);
+	CU_ASSERT_EQUAL(se->line, 37);
+
+	CU_ASSERT_EQUAL(cfg_port_find(&c, "ac.1"), 2);
+	CU_ASSERT_EQUAL(cfg_port_find(&c, "ac1"), -1);
+	cfg_free(&c);
+	CU_ASSERT(memcmp(&c, &zero_cfg, sizeof(c)) == 0);
+}
+
+static void
+test_defaults(void)
+{
+	char err[ERR_LEN];
+	struct cfg c;
+	unsigned int i;
+
+	CU_ASSERT_EQUAL_FATAL(load(defaults_cfg, &c, err), 0);
+	CU_ASSERT_STRING_EQUAL(c.eal.lcores, "0-1");
+	for (i = 0; i < CFG_MAX_LCORE; i++)
+		CU_ASSERT_EQUAL(c.eal.lcore_set[i], i <= 1);
+	CU_ASSERT_EQUAL(c.eal.main_lcore, 0);
+	CU_ASSERT_EQUAL(c.eal.memory_mb, 512);
+	CU_ASSERT_TRUE(c.eal.hugepages);
+	CU_ASSERT_TRUE(c.eal.in_memory);
+	CU_ASSERT_STRING_EQUAL(c.eal.file_prefix, "vcswitch");
+	CU_ASSERT_PTR_NULL(c.eal.args);
+	CU_ASSERT_EQUAL(c.eal.n_args, 0);
+
+	CU_ASSERT_EQUAL(c.dp.mbufs, 16383);
+	CU_ASSERT_EQUAL(c.dp.mbuf_cache, 256);
+	CU_ASSERT_EQUAL(c.dp.max_vcs, 65536);
+	CU_ASSERT_EQUAL(c.dp.burst, 32);
+	CU_ASSERT_EQUAL(c.dp.idle_polls, 100);
+	CU_ASSERT_EQUAL(c.dp.idle_sleep_us, 100);
+	CU_ASSERT_EQUAL(c.dp.punt_ring_size, 1024);
+	CU_ASSERT_EQUAL(c.dp.neigh_pending_max, 64);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_ports, 2);
+	CU_ASSERT_EQUAL(c.ports[0].rx_queues, 1);
+	CU_ASSERT_EQUAL(c.ports[0].rx_desc, 1024);
+	CU_ASSERT_EQUAL(c.ports[0].tx_desc, 1024);
+	CU_ASSERT_EQUAL(c.ports[0].mtu, 1500);
+	CU_ASSERT_FALSE(c.ports[0].has_mac);
+	CU_ASSERT_EQUAL(c.ports[0].line, 1);
+	CU_ASSERT_EQUAL(c.ports[1].ipv4_gateway.family, 0);
+	CU_ASSERT_EQUAL(c.ports[1].ipv6_gateway.family, 0);
+	CU_ASSERT_EQUAL(c.ports[1].n_neighbors, 0);
+	CU_ASSERT_EQUAL_FATAL(c.n_workers, 1);
+	CU_ASSERT_EQUAL(c.workers[0].rx[1].port, 1);
+	CU_ASSERT_EQUAL(c.workers[0].rx[1].queue, 0);
+	CU_ASSERT_EQUAL(c.workers[0].line, 2);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_sessions, 3);
+	CU_ASSERT_EQUAL(c.sessions[0].pw_type, L2TP_PW_ETH);
+	CU_ASSERT_EQUAL(c.sessions[0].udp_local_port, 0);
+	CU_ASSERT_EQUAL(c.sessions[0].udp_remote_port, 0);
+	CU_ASSERT_FALSE(c.sessions[0].udp_checksum);
+	CU_ASSERT_EQUAL(c.sessions[0].local_cookie_len, 0);
+	CU_ASSERT_EQUAL(c.sessions[0].remote_cookie_len, 0);
+	CU_ASSERT_EQUAL(c.sessions[0].l2ss, L2TP_L2SS_NONE);
+	CU_ASSERT_EQUAL(c.sessions[0].seq, CFG_SEQ_NONE);
+	CU_ASSERT_EQUAL(c.sessions[1].udp_local_port, 1701);
+	CU_ASSERT_EQUAL(c.sessions[1].udp_remote_port, 1701);
+	CU_ASSERT_FALSE(c.sessions[1].udp_checksum);
+	CU_ASSERT_EQUAL(c.sessions[1].pw_type, L2TP_PW_ETH);
+	CU_ASSERT_EQUAL(c.sessions[1].ac_vlan, 7);
+	CU_ASSERT_TRUE(c.sessions[2].udp_checksum);
+	CU_ASSERT_EQUAL(c.sessions[2].line, 6);
+	cfg_free(&c);
+}
+
+/* Things that must load: the lexer that widens integers, lcores, odd but valid values. */
+static void
+test_accepted(void)
+{
+	static const struct {
+		const char *text;
+		unsigned int lcore, main_lcore, id;
+	} cases[] = {
+		/* integers beyond 32 bits, in every spelling libconfig knows */
+		{BASE "sessions = ( " SESSION("a", "4294967295") " );\n", 1, 0, 4294967295u},
+		{BASE "sessions = ( " SESSION("a", "0xFFFFFFFF") " );\n", 1, 0, 4294967295u},
+		{BASE "sessions = ( " SESSION("a", "4294967295L") " );\n", 1, 0, 4294967295u},
+		{BASE "sessions = ( " SESSION("a", "+2147483648") " );\n", 1, 0, 2147483648u},
+		{BASE "sessions = ( " SESSION("a", "0x0aL") " );\n", 1, 0, 10},
+		/* strings and comments that look like numbers or @include are left alone */
+		{"# @include \"x\" 5\n// 6\n/* 7 @include \"y\"\n*/ " BASE
+		 "eal = { args = ( \"\\\"#1 //2 /*3 \\\\\", \"4\" \"5\", \"\\n@include \\\"z\\\"\" "
+		 "); };\n"
+		 "sessions = ( { name = \"a1\"; ac = { port = \"ac0\"; }; encap = \"ip\"; "
+		 "local = \"192.0.2.1\"; remote = \"192.0.2.2\"; local_session_id = 1 ; "
+		 "remote_session_id = 1; remote_cookie = \"\" \"01020304\"; } );\n",
+		 1, 0, 1},
+		/* the EAL --lcores grammar */
+		{"eal = { lcores = \"(0-2,7)@(1-3,5),3-4@9,5\"; main_lcore = 7; };\n" PORTS
+		 "workers = ( { lcore = 5; " RX_ALL " } );\n",
+		 5, 7, 0},
+		{"eal = { lcores = \"2@1,0\"; };\n" PORTS "workers = ( { lcore = 2; " RX_ALL
+		 " } );\n",
+		 2, 0, 0},
+		{"eal = { lcores = \"3,127\"; };\n" PORTS "workers = ( { lcore = 127; " RX_ALL
+		 " } );\n",
+		 127, 3, 0},
+	};
+	char err[ERR_LEN];
+	struct cfg c;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (load(cases[i].text, &c, err) != 0) {
+			fprintf(stderr, "\naccepted case %zu: %s\n", i, err);
+			CU_FAIL("a valid configuration was refused");
+			continue;
+		}
+		CU_ASSERT_EQUAL(c.workers[0].lcore, cases[i].lcore);
+		CU_ASSERT_EQUAL(c.eal.main_lcore, cases[i].main_lcore);
+		if (cases[i].id != 0)
+			CU_ASSERT_EQUAL(c.sessions[0].local_session_id, cases[i].id);
+		cfg_free(&c);
+	}
+	CU_ASSERT_EQUAL_FATAL(load(cases[5].text, &c, err), 0);
+	CU_ASSERT_EQUAL_FATAL(c.eal.n_args, 3);
+	CU_ASSERT_STRING_EQUAL(c.eal.args[0], "\"#1 //2 /*3 \\");
+	CU_ASSERT_STRING_EQUAL(c.eal.args[1], "45");
+	CU_ASSERT_STRING_EQUAL(c.eal.args[2], "\n@include \"z\"");
+	CU_ASSERT_EQUAL(c.sessions[0].remote_cookie_len, 4);
+	cfg_free(&c);
+	CU_ASSERT_EQUAL_FATAL(load(cases[6].text, &c, err), 0);
+	for (i = 0; i < CFG_MAX_LCORE; i++)
+		CU_ASSERT_EQUAL(c.eal.lcore_set[i], i <= 5 || i == 7);
+	cfg_free(&c);
+}
+
+struct err_case {
+	const char *text;
+	const char *err;
+};
+
+/* Unformatted: one line of C per line of configuration, where a case has several. */
+/* clang-format off */
+static const struct err_case err_cases[] = {
+	/* syntax */
+	{"ports = (\n{ name = ; }\n);\n", "t.cfg:2: syntax error"},
+	{BASE "workers = ();\n", "t.cfg:3: syntax error: duplicate setting name"},
+	{"eal = { args = [ \"a\",\n 1 ]; };\n", "t.cfg:2: syntax error: mismatched element type in array"},
+	{BASE "@include \"more.cfg\"\n", "t.cfg:3: @include is not supported"},
+	{"a = ;\n@include \"more.cfg\"\n", "t.cfg:1: syntax error"},
+
+	/* top level */
+	{BASE "port = ();\n", "t.cfg:3: unknown setting \"port\""},
+	{"", "t.cfg: missing required setting \"ports\""},
+	{WORKERS, "t.cfg: missing required setting \"ports\""},
+	{PORTS, "t.cfg: missing required setting \"workers\""},
+
+	/* eal */
+	{"eal = 1;\n" BASE, "t.cfg:1: eal: expected a group { ... }"},
+	{"eal = { lcore = \"0-1\"; };\n" BASE, "t.cfg:1: eal: unknown setting \"lcore\""},
+	{"eal = {\n lcores = 3; };\n" BASE, "t.cfg:2: eal.lcores: expected a string"},
+	{"eal = { lcores = \"\"; };\n" BASE, "t.cfg:1: eal.lcores: must not be empty"},
+	{"eal = { lcores = \"0-1 \"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: may only contain printable ASCII characters other than space, "
+	 "got \"0-1 \""},
+	{"eal = { lcores = \"0-1@x\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: expected a number at character 5 of \"0-1@x\""},
+	{"eal = { lcores = \"0;1\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: expected \",\" or \"@\" at character 2 of \"0;1\""},
+	{"eal = { lcores = \"(0,1\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: expected \",\" or \")\" at character 5 of \"(0,1\""},
+	{"eal = { lcores = \"0-200\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: lcore 200 is out of range 0..127"},
+	{"eal = { lcores = \"0-99999999999\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: lcore 99999999999 is out of range 0..127"},
+	{"eal = { lcores = \"0,1@2000\"; };\n" BASE,
+	 "t.cfg:1: eal.lcores: CPU 2000 is out of range 0..1023"},
+	{"eal = { lcores = \"3-1\"; };\n" BASE, "t.cfg:1: eal.lcores: range 3-1 is backwards"},
+	{"eal = { lcores = \"0-2,1\"; };\n" BASE, "t.cfg:1: eal.lcores: lcore 1 is listed twice"},
+	{"eal = { main_lcore = 5; };\n" BASE,
+	 "t.cfg:1: eal.main_lcore: lcore 5 is not in eal.lcores \"0-1\""},
+	{"eal = { main_lcore = -1; };\n" BASE,
+	 "t.cfg:1: eal.main_lcore: must be between 0 and 127, got -1"},
+	{"eal = { memory_mb = 63; };\n" BASE,
+	 "t.cfg:1: eal.memory_mb: must be between 64 and 1048576, got 63"},
+	{"eal = { memory_mb = \"512\"; };\n" BASE, "t.cfg:1: eal.memory_mb: expected an integer"},
+	{"eal = { memory_mb = 4294967808; };\n" BASE,
+	 "t.cfg:1: eal.memory_mb: must be between 64 and 1048576, got 4294967808"},
+	{"eal = { hugepages = 1; };\n" BASE, "t.cfg:1: eal.hugepages: expected true or false"},
+	{"eal = { hugepages = false;\n in_memory = true; };\n" BASE,
+	 "t.cfg:2: eal.in_memory: cannot be true when hugepages is false: "
+	 "EAL's --in-memory and --no-huge are exclusive"},
+	{"eal = { file_prefix = \"a/b\"; };\n" BASE,
+	 "t.cfg:1: eal.file_prefix: may only contain letters, digits and \"_-\", got \"a/b\""},
+	{"eal = { file_prefix = "
+	 "\"0123456789012345678901234567890123456789012345678901234567890123\"; };\n" BASE,
+	 "t.cfg:1: eal.file_prefix: must be at most 63 characters long, got 64"},
+	{"eal = { args = \"-v\"; };\n" BASE, "t.cfg:1: eal.args: expected a list ( ... )"},
+	{"eal = { args = ( \"-v\",\n 1 ); };\n" BASE, "t.cfg:2: eal.args[1]: expected a string"},
+
+	/* dataplane */
+	{"dataplane = { mbuf = 1; };\n" BASE, "t.cfg:1: dataplane: unknown setting \"mbuf\""},
+	{"dataplane = ( );\n" BASE, "t.cfg:1: dataplane: expected a group { ... }"},
+	{"dataplane = { mbufs = 1022; };\n" BASE,
+	 "t.cfg:1: dataplane.mbufs: must be between 1023 and 16777215, got 1022"},
+	{"dataplane = { mbuf_cache = 513; };\n" BASE,
+	 "t.cfg:1: dataplane.mbuf_cache: must be between 0 and 512, got 513"},
+	{"dataplane = { max_vcs = 0; };\n" BASE,
+	 "t.cfg:1: dataplane.max_vcs: must be between 1 and 16777216, got 0"},
+	{"dataplane = { burst = 65; };\n" BASE,
+	 "t.cfg:1: dataplane.burst: must be between 1 and 64, got 65"},
+	{"dataplane = { burst = 1.5; };\n" BASE, "t.cfg:1: dataplane.burst: expected an integer"},
+	{"dataplane = { idle_polls = 0; };\n" BASE,
+	 "t.cfg:1: dataplane.idle_polls: must be between 1 and 1000000, got 0"},
+	{"dataplane = { idle_sleep_us = 100001; };\n" BASE,
+	 "t.cfg:1: dataplane.idle_sleep_us: must be between 0 and 100000, got 100001"},
+	{"dataplane = { punt_ring_size = 32; };\n" BASE,
+	 "t.cfg:1: dataplane.punt_ring_size: must be between 64 and 65536, got 32"},
+	{"dataplane = { punt_ring_size = 1000; };\n" BASE,
+	 "t.cfg:1: dataplane.punt_ring_size: must be a power of two, got 1000"},
+	{"dataplane = { neigh_pending_max = 4097; };\n" BASE,
+	 "t.cfg:1: dataplane.neigh_pending_max: must be between 0 and 4096, got 4097"},
+
+	/* ports */
+	{"ports = { };\n" WORKERS, "t.cfg:1: ports: expected a list ( ... )"},
+	{"ports = ( );\n" WORKERS, "t.cfg:1: ports: must not be empty"},
+	{"ports = ( \"ac0\" );\n" WORKERS, "t.cfg:1: ports[0]: expected a group { ... }"},
+	{"ports = ( { " AC0 "\n mut = 1; } );\n" WORKERS, "t.cfg:2: ports.ac0: unknown setting \"mut\""},
+	{"ports = ( { " AC0 " }, {\n devargs = \"net_null1\"; role = \"access\"; } );\n" WORKERS,
+	 "t.cfg:1: ports[1]: missing required setting \"name\""},
+	{"ports = ( { name = \"a c\";\n mut = 1; } );\n" WORKERS,
+	 "t.cfg:2: ports[0]: unknown setting \"mut\""},
+	{"ports = ( { name = \"a c\"; } );\n" WORKERS,
+	 "t.cfg:1: ports[0].name: may only contain letters, digits and \"_.-\", got \"a c\""},
+	{"ports = ( { name = \"p0123456789012345678901234567890\"; } );\n" WORKERS,
+	 "t.cfg:1: ports[0].name: must be at most 31 characters long, got 32"},
+	{"ports = ( { name = 7; } );\n" WORKERS, "t.cfg:1: ports[0].name: expected a string"},
+	{"ports = ( { " AC0 " },\n { " AC0 " } );\n" WORKERS,
+	 "t.cfg:2: ports.ac0.name: duplicate port name \"ac0\" (also used at line 1)"},
+	{"ports = ( { name = \"ac0\"; role = \"access\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0: missing required setting \"devargs\""},
+	{"ports = ( { " AC0 " },\n { name = \"ac1\"; devargs = \"net_null0,x=1\"; role = \"access\"; } );\n" WORKERS,
+	 "t.cfg:2: ports.ac1.devargs: device \"net_null0\" is already used by port \"ac0\" (line 1)"},
+	{"ports = ( { name = \"ac0\"; devargs = \",x=1\"; role = \"access\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.devargs: \",x=1\" has no device name before the first \",\""},
+	{"ports = ( { name = \"ac0\"; devargs = \"net_null0, x=1\"; role = \"access\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.devargs: may only contain printable ASCII characters other than "
+	 "space, got \"net_null0, x=1\""},
+	{"ports = ( { name = \"ac0\"; devargs = \"net_null0\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0: missing required setting \"role\""},
+	{"ports = ( { name = \"ac0\"; devargs = \"net_null0\"; role = \"acess\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.role: expected \"access\" or \"network\", got \"acess\""},
+	{"ports = ( { name = \"ac0\"; devargs = \"net_null0\"; role = 1; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.role: expected \"access\" or \"network\""},
+	{"ports = ( { " AC0 " rx_queues = 65; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.rx_queues: must be between 1 and 64, got 65"},
+	{"ports = ( { " AC0 " rx_desc = 63; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.rx_desc: must be between 64 and 16384, got 63"},
+	{"ports = ( { " AC0 " tx_desc = 16385; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.tx_desc: must be between 64 and 16384, got 16385"},
+	{"ports = ( { " AC0 "\n mtu = 20000; } );\n" WORKERS,
+	 "t.cfg:2: ports.ac0.mtu: must be between 68 and 9600, got 20000"},
+	{"ports = ( { " AC0 " mac = \"02:00:00:00:00\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.mac: expected a MAC address like \"02:00:00:00:00:01\", got "
+	 "\"02:00:00:00:00\""},
+	{"ports = ( { " AC0 " mac = \"00:00:00:00:00:00\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.mac: must not be all zeros"},
+	{"ports = ( { " AC0 " mac = \"01:00:5e:00:00:01\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.mac: must be a unicast address (first octet even), got "
+	 "\"01:00:5e:00:00:01\""},
+	{"ports = ( { " AC0 " ipv4 = \"192.0.2.1/24\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.ipv4: not allowed on an access port"},
+	{"ports = ( { " AC0 " ipv6_gateway = \"2001:db8::1\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.ipv6_gateway: not allowed on an access port"},
+	{"ports = ( { " AC0 " neighbors = (); } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.neighbors: not allowed on an access port"},
+	{"ports = ( { " AC0 " },\n { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; } );\n" WORKERS,
+	 "t.cfg:2: ports.wan0: a network port needs ipv4 or ipv6 (or both)"},
+	{"ports = ( { " AC0 " }, { " WAN0 " mtu = 1500;\n ipv4_gateway = \"192.0.2.254\"; mut = 0; } );\n" WORKERS,
+	 "t.cfg:2: ports.wan0: unknown setting \"mut\""},
+
+	/* port addresses */
+#define NET(extra)                                                                                 \
+	"ports = ( { " AC0 " },\n { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; " extra " } );\n" WORKERS
+	{NET("ipv4 = \"2001:db8::1/64\";"),
+	 "t.cfg:2: ports.wan0.ipv4: expected an IPv4 address/length like \"192.0.2.1/24\", got "
+	 "\"2001:db8::1/64\""},
+	{NET("ipv4 = \"192.0.2.1\";"),
+	 "t.cfg:2: ports.wan0.ipv4: expected an IPv4 address/length like \"192.0.2.1/24\", got "
+	 "\"192.0.2.1\""},
+	{NET("ipv4 = \"192.0.2.1/33\";"),
+	 "t.cfg:2: ports.wan0.ipv4: expected an IPv4 address/length like \"192.0.2.1/24\", got "
+	 "\"192.0.2.1/33\""},
+	{NET("ipv6 = \"2001:db8::1/129\";"),
+	 "t.cfg:2: ports.wan0.ipv6: expected an IPv6 address/length like \"2001:db8::1/64\", got "
+	 "\"2001:db8::1/129\""},
+	{NET("ipv4 = \"224.0.0.1/24\";"),
+	 "t.cfg:2: ports.wan0.ipv4: must be a unicast address, got 224.0.0.1"},
+	{NET("ipv6 = \"::/0\";"), "t.cfg:2: ports.wan0.ipv6: must be a unicast address, got ::"},
+	{NET("ipv6 = \"2001:db8::1/64\"; ipv4_gateway = \"192.0.2.254\";"),
+	 "t.cfg:2: ports.wan0.ipv4_gateway: needs ipv4"},
+	{NET("ipv4 = \"192.0.2.1/24\"; ipv4_gateway = \"192.0.3.254\";"),
+	 "t.cfg:2: ports.wan0.ipv4_gateway: 192.0.3.254 is outside ipv4 192.0.2.1/24"},
+	{NET("ipv4 = \"192.0.2.1/24\"; ipv4_gateway = \"192.0.2.1\";"),
+	 "t.cfg:2: ports.wan0.ipv4_gateway: must differ from the port's own address 192.0.2.1"},
+	{NET("ipv4 = \"192.0.2.1/24\"; ipv4_gateway = \"gw\";"),
+	 "t.cfg:2: ports.wan0.ipv4_gateway: expected an IPv4 or IPv6 address, got \"gw\""},
+	{NET("ipv6 = \"2001:db8::1/64\"; ipv6_gateway = \"192.0.2.254\";"),
+	 "t.cfg:2: ports.wan0.ipv6_gateway: expected an IPv6 address, got 192.0.2.254"},
+	{NET("ipv6 = \"2001:db8::1/64\"; ipv6_gateway = \"2001:db8:1::1\";"),
+	 "t.cfg:2: ports.wan0.ipv6_gateway: 2001:db8:1::1 is outside ipv6 2001:db8::1/64"},
+	{"ports = ( { " AC0 " }, { " WAN0 " },\n { name = \"wan1\"; devargs = \"net_null2\"; "
+	 "role = \"network\"; ipv4 = \"192.0.2.1/30\"; } );\n" WORKERS,
+	 "t.cfg:2: ports.wan1.ipv4: address 192.0.2.1 is also used by port \"wan0\" (line 1)"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = { };"),
+	 "t.cfg:2: ports.wan0.neighbors: expected a list ( ... )"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( {\n ip = \"192.0.2.5\"; mca = 1; } );"),
+	 "t.cfg:3: ports.wan0.neighbors[0]: unknown setting \"mca\""},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( { ip = \"192.0.2.5\"; } );"),
+	 "t.cfg:2: ports.wan0.neighbors[0]: missing required setting \"mac\""},
+	{NET("ipv4 = \"192.0.2.1/24\";\n neighbors = ( { ip = \"2001:db8::5\"; mac = \"02:00:00:00:00:05\"; } );"),
+	 "t.cfg:3: ports.wan0.neighbors[0].ip: 2001:db8::5 is IPv6 but the port has no ipv6"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( { ip = \"192.0.3.5\"; mac = \"02:00:00:00:00:05\"; } );"),
+	 "t.cfg:2: ports.wan0.neighbors[0].ip: 192.0.3.5 is outside ipv4 192.0.2.1/24"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( { ip = \"192.0.2.1\"; mac = \"02:00:00:00:00:05\"; } );"),
+	 "t.cfg:2: ports.wan0.neighbors[0].ip: 192.0.2.1 is the port's own address"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( { ip = \"192.0.2.255\"; mac = \"02:00:00:00:00:05\"; },\n"
+	     " { ip = \"192.0.2.255\"; mac = \"02:00:00:00:00:06\"; } );"),
+	 "t.cfg:3: ports.wan0.neighbors[1].ip: duplicate neighbor 192.0.2.255 (also at neighbors[0])"},
+	{NET("ipv4 = \"192.0.2.1/24\"; neighbors = ( { ip = \"192.0.2.5\"; mac = \"ff:ff:ff:ff:ff:ff\"; } );"),
+	 "t.cfg:2: ports.wan0.neighbors[0].mac: must be a unicast address (first octet even), got "
+	 "\"ff:ff:ff:ff:ff:ff\""},
+
+	/* workers */
+	{PORTS "workers = ( );\n", "t.cfg:2: workers: must not be empty"},
+	{PORTS "workers = ( 1 );\n", "t.cfg:2: workers[0]: expected a group { ... }"},
+	{PORTS "workers = ( { lcore = 1; " RX_ALL "\n lcores = 1; } );\n",
+	 "t.cfg:3: workers[0]: unknown setting \"lcores\""},
+	{PORTS "workers = ( { " RX_ALL " } );\n",
+	 "t.cfg:2: workers[0]: missing required setting \"lcore\""},
+	{PORTS "workers = ( { lcore = 5; " RX_ALL " } );\n",
+	 "t.cfg:2: workers[0].lcore: lcore 5 is not in eal.lcores \"0-1\""},
+	{PORTS "workers = ( { lcore = 0; " RX_ALL " } );\n",
+	 "t.cfg:2: workers[0].lcore: lcore 0 is eal.main_lcore; a worker needs an lcore of its own"},
+	{"eal = { lcores = \"0-2\"; };\n" PORTS
+	 "workers = ( { lcore = 1; " RX_ALL " },\n { lcore = 1; rx = ( ); } );\n",
+	 "t.cfg:4: workers[1].lcore: lcore 1 is already used by workers[0] (line 3)"},
+	{PORTS "workers = ( { lcore = 1; } );\n",
+	 "t.cfg:2: workers[0]: missing required setting \"rx\""},
+	{PORTS "workers = ( { lcore = 1; rx = ( ); } );\n", "t.cfg:2: workers[0].rx: must not be empty"},
+	{PORTS "workers = ( { lcore = 1; rx = ( \"ac0\" ); } );\n",
+	 "t.cfg:2: workers[0].rx[0]: expected a group { ... }"},
+	{PORTS "workers = ( { lcore = 1; rx = ( { port = \"ac9\"; } ); } );\n",
+	 "t.cfg:2: workers[0].rx[0].port: unknown port \"ac9\""},
+	{PORTS "workers = ( { lcore = 1; rx = ( { port = \"ac0\"; },\n { port = \"wan0\"; queues = 1; } ); } );\n",
+	 "t.cfg:3: workers[0].rx[1]: unknown setting \"queues\""},
+	{PORTS "workers = ( { lcore = 1; rx = ( { port = \"ac0\"; }, { port = \"wan0\";\n queue = 1; } ); } );\n",
+	 "t.cfg:3: workers[0].rx[1].queue: must be between 0 and 0 (port \"wan0\" has rx_queues = 1), got 1"},
+	{PORTS "workers = ( { lcore = 1; rx = ( { port = \"ac0\"; queue = \"0\"; } ); } );\n",
+	 "t.cfg:2: workers[0].rx[0].queue: expected an integer"},
+	{"eal = { lcores = \"0-2\"; };\n" PORTS "workers = ( { lcore = 1; " RX_ALL " },\n"
+	 " { lcore = 2; rx = ( { port = \"ac0\"; queue = 0; } ); } );\n",
+	 "t.cfg:4: workers[1].rx[0]: port \"ac0\" queue 0 is already polled by workers[0] (line 3)"},
+	{PORTS "workers = ( { lcore = 1; rx = ( { port = \"ac0\"; } ); } );\n",
+	 "t.cfg:1: ports.wan0: rx queue 0 is not polled by any worker"},
+	{"ports = ( { " AC0 "\n rx_queues = 2; }, { " WAN0 " } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0: rx queue 1 is not polled by any worker"},
+
+	/* sessions */
+	{BASE "sessions = { };\n", "t.cfg:3: sessions: expected a list ( ... )"},
+	{"dataplane = { max_vcs = 1; };\n" BASE "sessions = ( " SESSION("a", "1") ", " SESSION("b", "2") " );\n",
+	 "t.cfg:4: sessions: must have at most 1 entries (dataplane.max_vcs), got 2"},
+	{BASE "sessions = ( 1 );\n", "t.cfg:3: sessions[0]: expected a group { ... }"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n encpa = \"ip\"; } );\n",
+	 "t.cfg:4: sessions.pw0: unknown setting \"encpa\""},
+	{BASE "sessions = ( { " AC " encap = \"ip\"; " ENDS4 " " IDS " } );\n",
+	 "t.cfg:3: sessions[0]: missing required setting \"name\""},
+	{BASE "sessions = ( { name = \"pw 0\"; } );\n",
+	 "t.cfg:3: sessions[0].name: may only contain letters, digits and \"_.-\", got \"pw 0\""},
+	{BASE "sessions = ( " SESSION("pw0", "1") ",\n " SESSION("pw0", "2") " );\n",
+	 "t.cfg:4: sessions.pw0.name: duplicate session name \"pw0\" (also used at line 3)"},
+	{BASE "sessions = ( { name = \"pw0\"; encap = \"ip\"; " ENDS4 " " IDS " } );\n",
+	 "t.cfg:3: sessions.pw0: missing required setting \"ac\""},
+	{BASE "sessions = ( { name = \"pw0\"; ac = \"ac0\"; } );\n",
+	 "t.cfg:3: sessions.pw0.ac: expected a group { ... }"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = {\n port = \"ac0\"; vlna = 1; }; } );\n",
+	 "t.cfg:4: sessions.pw0.ac: unknown setting \"vlna\""},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { vlan = 1; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac: missing required setting \"port\""},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac9\"; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac.port: unknown port \"ac9\""},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"wan0\"; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac.port: port \"wan0\" is a network port; an attachment circuit "
+	 "needs an access port"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 4095; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac.vlan: must be between 1 and 4094, got 4095"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 10; }; encap = \"ip\"; " ENDS4
+	 " " IDS " },\n { name = \"pw1\"; ac = { port = \"ac0\"; vlan = 10; }; } );\n",
+	 "t.cfg:4: sessions.pw1.ac: port \"ac0\" vlan 10 is already used by session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " SESSION("pw0", "1") ",\n { name = \"pw1\"; " AC " } );\n",
+	 "t.cfg:4: sessions.pw1.ac: port \"ac0\" (whole port) is already used by session \"pw0\" "
+	 "(line 3)"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " pw_type = \"ethernet-vlan\"; } );\n",
+	 "t.cfg:3: sessions.pw0.pw_type: \"ethernet-vlan\" needs ac.vlan"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " pw_type = \"eth\"; } );\n",
+	 "t.cfg:3: sessions.pw0.pw_type: expected \"ethernet\" or \"ethernet-vlan\", got \"eth\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " " ENDS4 " " IDS " } );\n",
+	 "t.cfg:3: sessions.pw0: missing required setting \"encap\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"gre\"; } );\n",
+	 "t.cfg:3: sessions.pw0.encap: expected \"ip\" or \"udp\", got \"gre\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; remote = \"192.0.2.2\"; } );\n",
+	 "t.cfg:3: sessions.pw0: missing required setting \"local\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.300\"; } );\n",
+	 "t.cfg:3: sessions.pw0.local: expected an IPv4 or IPv6 address, got \"192.0.2.300\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.9\"; } );\n",
+	 "t.cfg:3: sessions.pw0.local: local 192.0.2.9 is not the address of any network port"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\"; } );\n",
+	 "t.cfg:3: sessions.pw0: missing required setting \"remote\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\";\n"
+	 " remote = \"2001:db8::2\"; } );\n",
+	 "t.cfg:4: sessions.pw0.remote: 2001:db8::2 is IPv6 but local is IPv4"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\"; "
+	 "remote = \"192.0.2.1\"; } );\n",
+	 "t.cfg:3: sessions.pw0.remote: must differ from local"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\"; "
+	 "remote = \"192.0.2.255\"; " IDS " } );\n",
+	 NULL /* a /24's broadcast address is allowed: the prefix may be shorter */},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\"; "
+	 "remote = \"239.1.1.1\"; } );\n",
+	 "t.cfg:3: sessions.pw0.remote: must be a unicast address, got 239.1.1.1"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; local = \"192.0.2.1\"; "
+	 "remote = \"198.51.100.1\"; } );\n",
+	 "t.cfg:3: sessions.pw0.remote: 198.51.100.1 is outside ipv4 192.0.2.1/24 of port \"wan0\", "
+	 "which has no ipv4_gateway: add ports.wan0.ipv4_gateway"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"ip\"; " ENDS6 "\n udp = { }; } );\n",
+	 "t.cfg:4: sessions.pw0.udp: only allowed with encap \"udp\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"udp\"; " ENDS6 " udp = 1; } );\n",
+	 "t.cfg:3: sessions.pw0.udp: expected a group { ... }"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"udp\"; " ENDS6 " udp = { port = 1; }; } );\n",
+	 "t.cfg:3: sessions.pw0.udp: unknown setting \"port\""},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"udp\"; " ENDS6 " udp = { local_port = 0; }; } );\n",
+	 "t.cfg:3: sessions.pw0.udp.local_port: must be between 1 and 65535, got 0"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"udp\"; " ENDS6 " udp = { remote_port = 65536; }; } );\n",
+	 "t.cfg:3: sessions.pw0.udp.remote_port: must be between 1 and 65535, got 65536"},
+	{BASE "sessions = ( { name = \"pw0\"; " AC " encap = \"udp\"; " ENDS6 " udp = {\n checksum = false; }; } );\n",
+	 "t.cfg:4: sessions.pw0.udp.checksum: cannot be false: IPv6 needs UDP checksums"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 0; } );\n",
+	 "t.cfg:3: sessions.pw0.local_session_id: must be between 1 and 4294967295, got 0"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 4294967296; } );\n",
+	 "t.cfg:3: sessions.pw0.local_session_id: must be between 1 and 4294967295, got 4294967296"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = -1; } );\n",
+	 "t.cfg:3: sessions.pw0.local_session_id: must be between 1 and 4294967295, got -1"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 99999999999999999999; } );\n",
+	 "t.cfg:3: sessions.pw0.local_session_id: must be between 1 and 4294967295, got "
+	 "9223372036854775807"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 0x100000001; } );\n",
+	 "t.cfg:3: sessions.pw0.local_session_id: must be between 1 and 4294967295, got 4294967297"},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 1; } );\n",
+	 "t.cfg:3: sessions.pw0: missing required setting \"remote_session_id\""},
+	{BASE "sessions = ( { " PW("pw0") " local_session_id = 1; remote_session_id = 4294967296; } );\n",
+	 "t.cfg:3: sessions.pw0.remote_session_id: must be between 1 and 4294967295, got 4294967296"},
+	{BASE "sessions = ( " SESSION("pw0", "100") ",\n { name = \"pw1\"; ac = { port = \"ac0\"; vlan = 2; }; "
+	 "encap = \"ip\"; " ENDS4 " local_session_id = 100; } );\n",
+	 "t.cfg:4: sessions.pw1.local_session_id: duplicate local_session_id 100 (also used by "
+	 "session \"pw0\" at line 3)"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " local_cookie = \"abc\"; } );\n",
+	 "t.cfg:3: sessions.pw0.local_cookie: expected \"\" or 8 or 16 hex digits, got \"abc\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " local_cookie = \"0x\"; } );\n",
+	 "t.cfg:3: sessions.pw0.local_cookie: expected \"\" or 8 or 16 hex digits, got \"0x\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " remote_cookie = \"cafebabz\"; } );\n",
+	 "t.cfg:3: sessions.pw0.remote_cookie: expected \"\" or 8 or 16 hex digits, got \"cafebabz\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " remote_cookie = \"0102030405\"; } );\n",
+	 "t.cfg:3: sessions.pw0.remote_cookie: expected \"\" or 8 or 16 hex digits, got \"0102030405\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " remote_cookie = 0xcafebabe; } );\n",
+	 "t.cfg:3: sessions.pw0.remote_cookie: expected a string"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " l2ss = \"yes\"; } );\n",
+	 "t.cfg:3: sessions.pw0.l2ss: expected \"none\" or \"default\", got \"yes\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS " l2ss = \"default\"; sequencing = \"all\"; } );\n",
+	 "t.cfg:3: sessions.pw0.sequencing: expected \"none\", \"send\", \"recv\" or \"both\", got "
+	 "\"all\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n sequencing = \"recv\"; } );\n",
+	 "t.cfg:4: sessions.pw0.sequencing: \"recv\" needs l2ss = \"default\""},
+	{"eal = { lcores = \"0-2\"; };\n"
+	 "ports = ( { " AC0 " rx_queues = 2; }, { " WAN0 " } );\n"
+	 "workers = ( { lcore = 1; " RX_ALL " },\n { lcore = 2; rx = ( { port = \"ac0\"; queue = 1; } ); } );\n"
+	 "sessions = ( { " PW("pw0") " " IDS " l2ss = \"default\"; sequencing = \"both\"; } );\n",
+	 "t.cfg:5: sessions.pw0: sequencing \"both\" needs every rx queue of port \"ac0\" polled by "
+	 "one worker, but queue 0 is polled by workers[0] and queue 1 by workers[1]"},
+	{"eal = { lcores = \"0-2\"; };\n"
+	 "ports = ( { " AC0 " rx_queues = 2; }, { " WAN0 " } );\n"
+	 "workers = ( { lcore = 1; " RX_ALL " },\n { lcore = 2; rx = ( { port = \"ac0\"; queue = 1; } ); } );\n"
+	 "sessions = ( { " PW("pw0") " " IDS " l2ss = \"default\"; sequencing = \"recv\"; } );\n",
+	 NULL /* receive-only sequencing has no single-writer constraint */},
+};
+/* clang-format on */
+
+static void
+test_errors(void)
+{
+	char err[ERR_LEN];
+	struct cfg c;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+		memset(err, 'x', sizeof(err));
+		ret = load(err_cases[i].text, &c, err);
+		if (err_cases[i].err == NULL) {
+			if (ret != 0)
+				fprintf(stderr, "\ncase %zu: unexpected error: %s\n", i, err);
+			CU_ASSERT_EQUAL(ret, 0);
+			cfg_free(&c);
+			continue;
+		}
+		if (ret != -1 || strcmp(err, err_cases[i].err) != 0)
+			fprintf(stderr, "\ncase %zu:\n  want %s\n  got  %s\n", i, err_cases[i].err,
+				ret == 0 ? "(loaded)" : err);
+		CU_ASSERT_EQUAL(ret, -1);
+		CU_ASSERT_STRING_EQUAL(err, err_cases[i].err);
+		CU_ASSERT(memcmp(&c, &zero_cfg, sizeof(c)) == 0);
+		if (ret == 0)
+			cfg_free(&c);
+	}
+}
+
+/* Cases that are easier to build than to write out. */
+static void
+test_generated(void)
+{
+	char err[ERR_LEN], *text = malloc(65536);
+	size_t len;
+	struct cfg c;
+	int i;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	len = (size_t)sprintf(text, "ports = (\n");
+	for (i = 0; i < 33; i++)
+		len += (size_t)sprintf(
+			text + len,
+			"%s{ name = \"p%d\"; devargs = \"net_null%d\"; role = \"access\"; }\n",
+			i > 0 ? "," : "", i, i);
+	sprintf(text + len, ");\n" WORKERS);
+	CU_ASSERT_EQUAL(load(text, &c, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: ports: must have at most 32 entries, got 33");
+
+	/* the 100th nested list is as fine as the first: no recursion on input depth */
+	len = (size_t)sprintf(text, BASE "x = ");
+	for (i = 0; i < 100; i++)
+		text[len++] = '(';
+	for (i = 0; i < 100; i++)
+		text[len++] = ')';
+	sprintf(text + len, ";\n");
+	CU_ASSERT_EQUAL(load(text, &c, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.cfg:3: unknown setting \"x\"");
+
+	/* long user strings are shortened in messages */
+	sprintf(text,
+		"ports = ( { name = \"ac0\"; devargs = \"net_null0\"; role = \"%0300d\"; } );\n",
+		7);
+	CU_ASSERT_EQUAL(load(text, &c, err), -1);
+	CU_ASSERT_STRING_EQUAL(
+		err, "t.cfg:1: ports.ac0.role: expected \"access\" or \"network\", got "
+		     "\"000000000000000000000000000000000000000000000000000000000000000000...\"");
+
+	/* control characters are escaped */
+	CU_ASSERT_EQUAL(load("ports = ( { name = \"a\\nb\"; } );\n", &c, err), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: ports[0].name: may only contain letters, digits and "
+				    "\"_.-\", got \"a\\x0ab\"");
+	free(text);
+}
+
+static void
+test_err_buffer(void)
+{
+	char err[16];
+	struct cfg c;
+
+	CU_ASSERT_EQUAL(cfg_load_string("ports = 1;", "t.cfg", &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: ports:");
+	CU_ASSERT_EQUAL(cfg_load_string("ports = 1;", "t.cfg", &c, NULL, 0), -1);
+	CU_ASSERT(memcmp(&c, &zero_cfg, sizeof(c)) == 0);
+	CU_ASSERT_EQUAL(cfg_load_string("ports = 1;", NULL, &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "<string>:1: por");
+	cfg_free(&c); /* harmless on a failed load */
+}
+
+static void
+test_files(void)
+{
+	char err[ERR_LEN], path[] = "/tmp/test_cfg_XXXXXX";
+	struct cfg c;
+	glob_t g;
+	size_t i;
+	FILE *f;
+	int fd;
+
+	CU_ASSERT_EQUAL_FATAL(glob(VCS_SOURCE_ROOT "/config/*.cfg", 0, NULL, &g), 0);
+	CU_ASSERT(g.gl_pathc >= 2);
+	for (i = 0; i < g.gl_pathc; i++) {
+		if (cfg_load_file(g.gl_pathv[i], &c, err, sizeof(err)) != 0) {
+			fprintf(stderr, "\n%s\n", err);
+			CU_FAIL("an example configuration does not load");
+			continue;
+		}
+		CU_ASSERT_STRING_EQUAL(c.source, g.gl_pathv[i]);
+		CU_ASSERT(c.n_ports >= 2 && c.n_workers >= 1 && c.n_sessions >= 1);
+		cfg_free(&c);
+	}
+	globfree(&g);
+
+	CU_ASSERT_EQUAL(cfg_load_file("/nonexistent/x.cfg", &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/x.cfg: cannot open: No such file or directory");
+	CU_ASSERT_EQUAL(cfg_load_file("/", &c, err, sizeof(err)), -1);
+	CU_ASSERT_STRING_EQUAL(err, "/: cannot read: Is a directory");
+
+	fd = mkstemp(path);
+	CU_ASSERT_FATAL(fd >= 0);
+	f = fdopen(fd, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fwrite(BASE "\0x = 1;\n", 1, sizeof(BASE "\0x = 1;\n") - 1, f);
+	fclose(f);
+	CU_ASSERT_EQUAL(cfg_load_file(path, &c, err, sizeof(err)), -1);
+	snprintf(err + ERR_LEN / 2, ERR_LEN / 2, "%s:3: NUL byte in the file", path);
+	CU_ASSERT_STRING_EQUAL(err, err + ERR_LEN / 2);
+
+	f = fopen(path, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs(BASE "sessions = (\n" SESSION("pw0", "1") ",\n mtu );\n", f);
+	fclose(f);
+	CU_ASSERT_EQUAL(cfg_load_file(path, &c, err, sizeof(err)), -1);
+	snprintf(err + ERR_LEN / 2, ERR_LEN / 2, "%s:5: syntax error", path);
+	CU_ASSERT_STRING_EQUAL(err, err + ERR_LEN / 2);
+	unlink(path);
+}
+
+int
+main(void)
+{
+	CU_pSuite s;
+	unsigned int failed;
+
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite("cfg", NULL, NULL);
+	if (s == NULL || CU_add_test(s, "full", test_full) == NULL ||
+	    CU_add_test(s, "defaults", test_defaults) == NULL ||
+	    CU_add_test(s, "accepted", test_accepted) == NULL ||
+	    CU_add_test(s, "errors", test_errors) == NULL ||
+	    CU_add_test(s, "generated", test_generated) == NULL ||
+	    CU_add_test(s, "err_buffer", test_err_buffer) == NULL ||
+	    CU_add_test(s, "files", test_files) == NULL) {
+		CU_cleanup_registry();
+		return 1;
+	}
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures();
+	CU_cleanup_registry();
+	return failed != 0;
+}
