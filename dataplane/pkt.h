@@ -289,28 +289,6 @@ pkt_ac_vlan(const uint8_t *p, uint32_t len)
 	return rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
 }
 
-/* The UDP checksum of an L2TP packet, unless the NIC checked it. Zero
- * means "none" over IPv4 and is invalid over IPv6 (RFC 8200). */
-static inline bool
-pkt_udp_csum_ok(const struct rte_mbuf *m, const struct pkt_net *np)
-{
-	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(p + np->l4_off);
-
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
-		return true;
-	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
-		return false;
-	if (udp->dgram_cksum == 0)
-		return !np->v6;
-	if (np->v6)
-		return rte_ipv6_udptcp_cksum_mbuf_verify(
-			       m, (const struct rte_ipv6_hdr *)(p + np->l3_off), np->l4_off) == 0;
-	return rte_ipv4_udptcp_cksum_mbuf_verify(m, (const struct rte_ipv4_hdr *)(p + np->l3_off),
-						 np->l4_off) == 0;
-}
-
 /* Fold a 32-bit one's complement sum to 16 bits. */
 static inline uint16_t
 pkt_csum_fold(uint32_t sum)
@@ -318,6 +296,37 @@ pkt_csum_fold(uint32_t sum)
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return (uint16_t)sum;
+}
+
+/*
+ * The UDP checksum of an L2TP packet, unless the NIC checked it. Zero
+ * means "none" over IPv4 and is invalid over IPv6 (RFC 8200). The sum
+ * covers the UDP length, which may be shorter than the IP payload
+ * (RFC 768), so DPDK's helpers, which use the IP payload, do not fit.
+ */
+static inline bool
+pkt_udp_csum_ok(const struct rte_mbuf *m, const struct pkt_net *np)
+{
+	uint64_t f = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_udp_hdr *udp = (const struct rte_udp_hdr *)(p + np->l4_off);
+	uint16_t udp_len = np->end - np->l4_off, body;
+	rte_be16_t phdr[2] = {RTE_BE16(IPPROTO_UDP), rte_cpu_to_be_16(udp_len)};
+	uint32_t sum;
+
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (f == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	if (udp->dgram_cksum == 0)
+		return !np->v6;
+	/* pseudo-header: the addresses, then protocol and length */
+	sum = np->v6 ? rte_raw_cksum(p + np->l3_off + offsetof(struct rte_ipv6_hdr, src_addr), 32)
+		     : rte_raw_cksum(p + np->l3_off + offsetof(struct rte_ipv4_hdr, src_addr), 8);
+	sum += rte_raw_cksum(phdr, sizeof(phdr));
+	if (rte_raw_cksum_mbuf(m, np->l4_off, udp_len, &body) != 0)
+		return false;
+	return pkt_csum_fold(sum + body) == 0xffff;
 }
 
 /*
@@ -374,7 +383,9 @@ pkt_encap(struct rte_mbuf *m, const struct vc_fp *fp, uint64_t nh_mac, uint32_t 
 			m->l2_len = RTE_ETHER_HDR_LEN;
 			m->l3_len = fp->l4_off;
 			if (fp->flags & VC_F_CSUM_OFFLOAD) {
-				m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM;
+				m->ol_flags |= RTE_MBUF_F_TX_UDP_CKSUM |
+					       (fp->flags & VC_F_IPV6 ? RTE_MBUF_F_TX_IPV6
+								      : RTE_MBUF_F_TX_IPV4);
 				udp->dgram_cksum =
 					fp->flags & VC_F_IPV6
 						? rte_ipv6_phdr_cksum((struct rte_ipv6_hdr *)l3,
@@ -394,10 +405,12 @@ pkt_encap(struct rte_mbuf *m, const struct vc_fp *fp, uint64_t nh_mac, uint32_t 
 			}
 		}
 	}
-	if (fp->flags & VC_F_CSUM_OFFLOAD && !(fp->flags & VC_F_IPV6)) {
+	if (fp->flags & VC_F_CSUM_OFFLOAD) {
+		/* every L3/L4 offload needs the L3 type and lengths */
 		m->l2_len = RTE_ETHER_HDR_LEN;
-		m->l3_len = sizeof(struct rte_ipv4_hdr);
-		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		m->l3_len = fp->l4_off;
+		m->ol_flags |= fp->flags & VC_F_IPV6 ? RTE_MBUF_F_TX_IPV6
+						     : RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 	}
 	return DP_ENC_DROP_MAX;
 }
@@ -423,7 +436,7 @@ static inline enum dp_dec_drop
 pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, uint32_t *rx_seq)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t off = np->sid_off + 4;
+	uint16_t off = np->sid_off + 4, inner_off, need;
 	uint32_t inner;
 
 	if (np->udp != !!(fp->flags & VC_F_UDP) || np->v6 != !!(fp->flags & VC_F_IPV6) ||
@@ -434,8 +447,14 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 		   : memcmp(p + np->l3_off + offsetof(struct rte_ipv4_hdr, src_addr),
 			    &fp->remote_v4, 4) != 0)
 		return DP_DEC_DROP_WRONG_PEER;
-	if (unlikely(off + fp->rx_cookie_len + fp->l2ss_len + RTE_ETHER_HDR_LEN > np->end ||
-		     off + fp->rx_cookie_len + fp->l2ss_len > rte_pktmbuf_data_len(m)))
+	/* The inner Ethernet header (and its tag, if we are to rewrite it)
+	 * must be in the packet and in the first segment. */
+	inner_off = off + fp->rx_cookie_len + fp->l2ss_len;
+	need = RTE_ETHER_HDR_LEN;
+	if (fp->flags & VC_F_VLAN_REWRITE && inner_off + need <= rte_pktmbuf_data_len(m) &&
+	    pkt_load_be16(p + inner_off + 2 * RTE_ETHER_ADDR_LEN) == RTE_ETHER_TYPE_VLAN)
+		need += sizeof(struct rte_vlan_hdr);
+	if (unlikely(inner_off + need > np->end || inner_off + need > rte_pktmbuf_data_len(m)))
 		return DP_DEC_DROP_TRUNCATED;
 	if (fp->rx_cookie_len && memcmp(p + off, fp->rx_cookie, fp->rx_cookie_len) != 0)
 		return DP_DEC_DROP_COOKIE;
