@@ -283,6 +283,9 @@ main(int argc, char **argv)
 	dp = dp_create(&c);
 	if (dp == NULL)
 		rte_exit(EXIT_FAILURE, "data plane set-up failed\n");
+	/* Sessions first, so that no frame finds its circuit without one.
+	 * Next hops are solicited once a port's link is up, which the event
+	 * loop notices with the workers polling. */
 	if (ss_start(dp, &c) < 0 || dp_start(dp) < 0) {
 		dp_destroy(dp);
 		rte_exit(EXIT_FAILURE, "start-up failed\n");

@@ -332,6 +332,8 @@ dp_check_links(struct dp *dp, uint64_t now)
 			continue;
 		p->link_up = up;
 		DP_LOG(NOTICE, "port %s: link %s", p->name, up ? "up" : "down");
+		if (up && p->neigh != NULL)
+			neigh_link_up(p->neigh);
 		if (dp->link_cb != NULL)
 			dp->link_cb(dp->link_arg, (uint16_t)i, up);
 	}
@@ -367,15 +369,17 @@ dp_sleep_begin(struct dp *dp)
 {
 	uint64_t v;
 
+	/* Swallow stale wake-ups first, so that only punts that land from
+	 * here on wake us; one landing before the check below is seen by
+	 * the check. */
+	while (read(dp->wake_fd, &v, sizeof(v)) > 0)
+		;
 	__atomic_store_n(&dp->sleeping, 1, __ATOMIC_RELAXED);
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (dp_punts_pending(dp)) {
 		__atomic_store_n(&dp->sleeping, 0, __ATOMIC_RELAXED);
 		return false;
 	}
-	/* Swallow stale wake-ups so that only new punts wake us. */
-	while (read(dp->wake_fd, &v, sizeof(v)) > 0)
-		;
 	stats_control_sleep();
 	return true;
 }
@@ -430,13 +434,20 @@ dp_port_link_up(const struct dp *dp, uint16_t port)
 	return port < dp->n_ports && dp->ports[port].link_up;
 }
 
-void
+bool
+dp_ctrl_try_xmit(struct dp_port *p, struct rte_mbuf *m)
+{
+	return rte_eth_tx_burst(p->id, p->ctrl_txq, &m, 1) == 1;
+}
+
+bool
 dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m)
 {
-	if (rte_eth_tx_burst(p->id, p->ctrl_txq, &m, 1) == 1)
-		return;
+	if (dp_ctrl_try_xmit(p, m))
+		return true;
 	dp->host.tx_full++;
 	rte_pktmbuf_free(m);
+	return false;
 }
 
 void

@@ -41,6 +41,7 @@ struct pkt_meta {
 	uint16_t end;
 	uint8_t reason;
 	uint8_t port;
+	uint8_t worker;
 	uint8_t udp;
 	uint8_t v6;
 };
@@ -98,8 +99,11 @@ struct dp {
 
 uint64_t dp_now_ms(void);
 
-/* Transmit on a network port's control TX queue; frees m on failure. */
-void dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);
+/* Transmit on a network port's control TX queue; false (m freed, the
+ * drop counted) if the queue is full. */
+bool dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);
+/* The same, leaving m to the caller when the queue refuses it. */
+bool dp_ctrl_try_xmit(struct dp_port *p, struct rte_mbuf *m);
 
 /* Reference counts on the UDP port bitmap. */
 void dp_udp_port_ref(struct dp *dp, uint16_t port);

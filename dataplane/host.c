@@ -277,16 +277,16 @@ host_l2tp_ctrl(struct dp *dp, struct dp_port *p, struct rte_mbuf *m)
 static void
 host_neigh(struct dp *dp, struct dp_port *p, struct rte_mbuf *m)
 {
-	uint32_t index = pkt_meta(m)->vc_index;
-	struct dp_vc *vc = vc_active_by_index(dp, index);
+	const struct pkt_meta *meta = pkt_meta(m);
+	struct dp_vc *vc = vc_active_by_index(dp, meta->vc_index);
 
 	/* A VC closed since the worker punted: its packet goes no further. */
 	if (vc == NULL) {
-		vc_ctrl_count(dp, index, false, 0);
+		vc_held_done(dp, meta->worker, meta->vc_index, VC_HELD_NO_ROUTE, 0);
 		rte_pktmbuf_free(m);
 		return;
 	}
-	neigh_hold(p->neigh, vc_next_hop(vc), m, index);
+	neigh_hold(p->neigh, vc_next_hop(vc), m, meta->worker, meta->vc_index);
 }
 
 void

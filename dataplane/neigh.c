@@ -16,11 +16,18 @@
 #define NEIGH_FAST_TRIES    3	  /* then held packets are given up */
 #define NEIGH_SLOW_RETRY_MS 5000  /* and we keep asking, less often */
 #define NEIGH_REFRESH_MS    60000 /* re-ask a resolved neighbour */
+#define NEIGH_DRAIN_MS	    1000  /* held packets the TX queue keeps refusing are dropped */
 
 enum neigh_state {
 	NEIGH_INCOMPLETE,
 	NEIGH_REACHABLE,
 	NEIGH_STATIC,
+};
+
+struct neigh_held {
+	struct rte_mbuf *m;
+	uint32_t vc;
+	uint8_t worker;
 };
 
 struct neigh_entry {
@@ -30,10 +37,11 @@ struct neigh_entry {
 	unsigned int refs;
 	unsigned int tries;
 	uint64_t next_ms;
-	/* packets waiting for resolution: a FIFO of pending_max slots */
+	/* packets waiting for resolution, or for the TX queue to take
+	 * them once resolved: a FIFO of pending_max slots */
 	unsigned int held_head, held_count;
-	struct rte_mbuf **held;
-	uint32_t *held_vc;
+	uint64_t drain_deadline; /* 0 unless the TX queue refused the head */
+	struct neigh_held *held;
 	TAILQ_ENTRY(neigh_entry) link;
 };
 
@@ -66,27 +74,45 @@ neigh_table_create(struct dp *dp, struct dp_port *port, unsigned int pending_max
 }
 
 static void
-neigh_drop_held(struct neigh_table *t, struct neigh_entry *e)
+neigh_drop(struct neigh_table *t, const struct neigh_held *h, enum vc_held_outcome why)
+{
+	rte_pktmbuf_free(h->m);
+	if (why == VC_HELD_NO_ROUTE)
+		t->st.no_route++;
+	else
+		t->st.tx_full++;
+	vc_held_done(t->dp, h->worker, h->vc, why, 0);
+}
+
+/* Take the oldest held packet. */
+static struct neigh_held
+neigh_unhold(struct neigh_table *t, struct neigh_entry *e)
+{
+	struct neigh_held h = e->held[e->held_head];
+
+	e->held_head = (e->held_head + 1) % t->pending_max;
+	e->held_count--;
+	return h;
+}
+
+static void
+neigh_drop_held(struct neigh_table *t, struct neigh_entry *e, enum vc_held_outcome why)
 {
 	while (e->held_count != 0) {
-		unsigned int i = e->held_head;
+		struct neigh_held h = neigh_unhold(t, e);
 
-		vc_ctrl_count(t->dp, e->held_vc[i], false, 0);
-		rte_pktmbuf_free(e->held[i]);
-		t->st.no_route++;
-		e->held_head = (i + 1) % t->pending_max;
-		e->held_count--;
+		neigh_drop(t, &h, why);
 	}
+	e->drain_deadline = 0;
 }
 
 static void
 neigh_entry_free(struct neigh_table *t, struct neigh_entry *e)
 {
-	neigh_drop_held(t, e);
+	neigh_drop_held(t, e, VC_HELD_NO_ROUTE);
 	TAILQ_REMOVE(&t->entries, e, link);
 	t->st.entries--;
 	free(e->held);
-	free(e->held_vc);
 	rte_free(e);
 }
 
@@ -123,10 +149,7 @@ neigh_new(struct neigh_table *t, const struct vcs_addr *ip)
 	e->ip = *ip;
 	if (t->pending_max != 0) {
 		e->held = calloc(t->pending_max, sizeof(*e->held));
-		e->held_vc = calloc(t->pending_max, sizeof(*e->held_vc));
-		if (e->held == NULL || e->held_vc == NULL) {
-			free(e->held);
-			free(e->held_vc);
+		if (e->held == NULL) {
 			rte_free(e);
 			return NULL;
 		}
@@ -146,9 +169,13 @@ neigh_set_mac(struct neigh_entry *e, const uint8_t mac[6])
 	__atomic_store_n(&e->n.mac_word, w | NEIGH_MAC_VALID, __ATOMIC_RELEASE);
 }
 
+/* Only with the link up: a request sent into a dead link is lost, and
+ * neigh_link_up() asks again the moment it comes up. */
 static void
 neigh_solicit(struct neigh_table *t, struct neigh_entry *e)
 {
+	if (!t->port->link_up)
+		return;
 	if (e->ip.family == AF_INET)
 		host_solicit_v4(t->dp, t->port, e->ip.v4);
 	else
@@ -197,14 +224,32 @@ neigh_put(struct neigh_table *t, struct neigh *n)
 		neigh_entry_free(t, e);
 }
 
-/* Address a packet encapsulated before its next hop was known. */
+/*
+ * Send held packets, oldest first, addressed to the now known MAC, until
+ * the TX queue refuses one (a memif peer that has not received yet, a
+ * full NIC queue): the rest wait, in order, for the next tick, and are
+ * dropped as tx_full once the queue has refused for NEIGH_DRAIN_MS.
+ */
 static void
-neigh_send(struct neigh_table *t, struct neigh_entry *e, struct rte_mbuf *m, uint32_t vc)
+neigh_flush(struct neigh_table *t, struct neigh_entry *e, uint64_t now)
 {
-	memcpy(rte_pktmbuf_mtod(m, uint8_t *), &e->n.mac_word, RTE_ETHER_ADDR_LEN);
-	vc_ctrl_count(t->dp, vc, true, rte_pktmbuf_pkt_len(m));
-	t->st.released++;
-	dp_ctrl_xmit(t->dp, t->port, m);
+	while (e->held_count != 0) {
+		struct neigh_held *h = &e->held[e->held_head];
+		uint32_t len = rte_pktmbuf_pkt_len(h->m);
+
+		memcpy(rte_pktmbuf_mtod(h->m, uint8_t *), &e->n.mac_word, RTE_ETHER_ADDR_LEN);
+		if (!dp_ctrl_try_xmit(t->port, h->m)) {
+			if (e->drain_deadline == 0)
+				e->drain_deadline = now + NEIGH_DRAIN_MS;
+			else if (now >= e->drain_deadline)
+				neigh_drop_held(t, e, VC_HELD_TX_FULL);
+			return;
+		}
+		neigh_unhold(t, e);
+		t->st.released++;
+		vc_held_done(t->dp, h->worker, h->vc, VC_HELD_SENT, len);
+	}
+	e->drain_deadline = 0;
 }
 
 void
@@ -221,72 +266,77 @@ neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[
 		return;
 	e->state = NEIGH_REACHABLE;
 	t->st.resolved++;
-	while (e->held_count != 0) {
-		unsigned int i = e->held_head;
-
-		e->held_head = (i + 1) % t->pending_max;
-		e->held_count--;
-		neigh_send(t, e, e->held[i], e->held_vc[i]);
-	}
+	neigh_flush(t, e, dp_now_ms());
 }
 
 void
-neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint32_t vc)
+neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint8_t worker, uint32_t vc)
 {
 	struct neigh_entry *e = entry_of(n);
+	struct neigh_held h = {.m = m, .vc = vc, .worker = worker};
 
-	if (e->state != NEIGH_INCOMPLETE) {
-		/* Resolved between the worker's look and now. */
-		neigh_send(t, e, m, vc);
-		return;
-	}
 	if (e->held_count == t->pending_max) {
-		vc_ctrl_count(t->dp, vc, false, 0);
-		t->st.no_route++;
-		rte_pktmbuf_free(m);
+		neigh_drop(t, &h,
+			   e->state == NEIGH_INCOMPLETE ? VC_HELD_NO_ROUTE : VC_HELD_TX_FULL);
 		return;
 	}
-	e->held[(e->held_head + e->held_count) % t->pending_max] = m;
-	e->held_vc[(e->held_head + e->held_count) % t->pending_max] = vc;
+	e->held[(e->held_head + e->held_count) % t->pending_max] = h;
 	e->held_count++;
 	t->st.held++;
+	/* resolved since the worker looked, or packets of the VC still
+	 * ahead of this one: either way it leaves behind them */
+	if (e->state != NEIGH_INCOMPLETE)
+		neigh_flush(t, e, dp_now_ms());
 }
 
-unsigned int
+void
 neigh_purge_vc(struct neigh_table *t, struct neigh *n, uint32_t vc)
 {
 	struct neigh_entry *e = entry_of(n);
-	unsigned int i, kept = 0, purged = 0;
+	unsigned int i, count = e->held_count;
 
-	for (i = 0; i < e->held_count; i++) {
-		unsigned int from = (e->held_head + i) % t->pending_max;
-		unsigned int to = (e->held_head + kept) % t->pending_max;
+	/* Rotate through the FIFO once, keeping the others in order. */
+	for (i = 0; i < count; i++) {
+		struct neigh_held h = neigh_unhold(t, e);
 
-		if (e->held_vc[from] == vc) {
-			rte_pktmbuf_free(e->held[from]);
-			purged++;
-			continue;
-		}
-		e->held[to] = e->held[from];
-		e->held_vc[to] = e->held_vc[from];
-		kept++;
+		if (h.vc == vc)
+			neigh_drop(t, &h, VC_HELD_NO_ROUTE);
+		else
+			e->held[(e->held_head + e->held_count++) % t->pending_max] = h;
 	}
-	e->held_count = kept;
-	t->st.no_route += purged;
-	return purged;
 }
 
 void
-neigh_timer(struct neigh_table *t, uint64_t now_ms)
+neigh_link_up(struct neigh_table *t)
 {
 	struct neigh_entry *e;
 
 	TAILQ_FOREACH(e, &t->entries, link)
 	{
+		if (e->state != NEIGH_INCOMPLETE)
+			continue;
+		e->tries = 1;
+		e->next_ms = dp_now_ms() + NEIGH_RETRY_MS;
+		neigh_solicit(t, e);
+	}
+}
+
+bool
+neigh_timer(struct neigh_table *t, uint64_t now_ms)
+{
+	struct neigh_entry *e;
+	bool draining = false;
+
+	TAILQ_FOREACH(e, &t->entries, link)
+	{
+		if (e->state != NEIGH_INCOMPLETE && e->held_count != 0) {
+			neigh_flush(t, e, now_ms);
+			draining |= e->held_count != 0;
+		}
 		if (e->state == NEIGH_STATIC || now_ms < e->next_ms)
 			continue;
 		if (e->state == NEIGH_INCOMPLETE && ++e->tries > NEIGH_FAST_TRIES) {
-			neigh_drop_held(t, e);
+			neigh_drop_held(t, e, VC_HELD_NO_ROUTE);
 			e->next_ms = now_ms + NEIGH_SLOW_RETRY_MS;
 		} else {
 			e->next_ms = now_ms + (e->state == NEIGH_INCOMPLETE ? NEIGH_RETRY_MS
@@ -296,6 +346,7 @@ neigh_timer(struct neigh_table *t, uint64_t now_ms)
 		 * the refresh only learns a changed one. */
 		neigh_solicit(t, e);
 	}
+	return draining;
 }
 
 void

@@ -35,6 +35,7 @@ struct neigh_stats {
 	uint64_t held;	   /* packets queued for resolution */
 	uint64_t released; /* ...and sent once it came */
 	uint64_t no_route; /* ...or dropped: queue full, resolution failed, VC closed */
+	uint64_t tx_full;  /* ...or dropped: the TX queue kept refusing them */
 	unsigned int entries;
 };
 
@@ -55,14 +56,20 @@ void neigh_put(struct neigh_table *t, struct neigh *n);
 /* A sender's address seen in ARP or ND: refresh an entry we keep. */
 void neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[6]);
 
-/* An encapsulated packet of VC vc_index whose next hop n is unresolved. */
-void neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint32_t vc_index);
+/* An encapsulated packet of VC vc_index that worker handed over: held
+ * while n is unresolved, sent at once when it is (vc_held_done follows). */
+void neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint8_t worker,
+		uint32_t vc_index);
 
-/* Drop every held packet of VC vc_index; returns how many. */
-unsigned int neigh_purge_vc(struct neigh_table *t, struct neigh *n, uint32_t vc_index);
+/* Drop every held packet of VC vc_index, as no_route. */
+void neigh_purge_vc(struct neigh_table *t, struct neigh *n, uint32_t vc_index);
 
-/* Retransmit solicitations, refresh entries; now in milliseconds. */
-void neigh_timer(struct neigh_table *t, uint64_t now_ms);
+/* The port's link came up: ask for every unresolved neighbour now. */
+void neigh_link_up(struct neigh_table *t);
+
+/* Retransmit solicitations, refresh entries, retry held packets the TX
+ * queue refused; now in milliseconds. True while such packets wait. */
+bool neigh_timer(struct neigh_table *t, uint64_t now_ms);
 
 void neigh_get_stats(const struct neigh_table *t, struct neigh_stats *st);
 

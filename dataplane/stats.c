@@ -107,6 +107,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		sum.held += ns.held;
 		sum.released += ns.released;
 		sum.no_route += ns.no_route;
+		sum.tx_full += ns.tx_full;
 		sum.entries += ns.entries;
 	}
 	rte_tel_data_start_dict(d);
@@ -135,6 +136,7 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	rte_tel_data_add_dict_u64(d, "neigh_held", sum.held);
 	rte_tel_data_add_dict_u64(d, "neigh_released", sum.released);
 	rte_tel_data_add_dict_u64(d, "neigh_no_route", sum.no_route);
+	rte_tel_data_add_dict_u64(d, "neigh_tx_full", sum.tx_full);
 	return 0;
 }
 

@@ -36,7 +36,7 @@ struct dp_vc {
 	dp_vc_done_fn done;
 	void *done_arg;
 	/* held packets the control thread sent or dropped */
-	uint64_t ctrl_pkts, ctrl_bytes, ctrl_no_route;
+	uint64_t ctrl_pkts, ctrl_bytes, ctrl_no_route, ctrl_tx_full;
 };
 
 /* One unlinking waiting for its grace period: a record to free, table
@@ -486,9 +486,11 @@ vc_state_reset(struct dp *dp, struct dp_vc *vc)
 
 	dp_vc_get_stats(vc, &st);
 	vc_stats_add(&dp->vcs->retired, &st);
-	for (w = 0; w < dp->n_workers; w++)
+	for (w = 0; w < dp->n_workers; w++) {
 		memset(&dp->workers[w]->vcs[vc->index], 0, sizeof(struct vc_wstate));
-	vc->ctrl_pkts = vc->ctrl_bytes = vc->ctrl_no_route = 0;
+		dp->workers[w]->released[vc->index] = 0;
+	}
+	vc->ctrl_pkts = vc->ctrl_bytes = vc->ctrl_no_route = vc->ctrl_tx_full = 0;
 }
 
 /* Install a VC that no table holds yet. Returns -EEXIST with fp still
@@ -605,8 +607,7 @@ dp_vc_deactivate(struct dp_vc *vc, dp_vc_done_fn done, void *arg)
 	rte_hash_del_key(s->ac_map, &ac_key);
 	if (vc->p.encap == L2TP_ENCAP_UDP)
 		dp_udp_port_unref(dp, vc->p.udp_local_port);
-	vc->ctrl_no_route += neigh_purge_vc(dp->ports[vc->net_port].neigh,
-					    (struct neigh *)vc->fp->nh, vc->index);
+	neigh_purge_vc(dp->ports[vc->net_port].neigh, (struct neigh *)vc->fp->nh, vc->index);
 	vc->fp = NULL;
 	vc->state = VC_DEACTIVATING;
 	vc->done = done;
@@ -732,6 +733,7 @@ dp_vc_get_stats(const struct dp_vc *vc, struct dp_vc_stats *st)
 	st->enc_pkts += vc->ctrl_pkts;
 	st->enc_bytes += vc->ctrl_bytes;
 	st->enc_drops[DP_ENC_DROP_NO_ROUTE] += vc->ctrl_no_route;
+	st->enc_drops[DP_ENC_DROP_TX_FULL] += vc->ctrl_tx_full;
 }
 
 struct dp_vc *
@@ -774,29 +776,30 @@ vc_next_hop(const struct dp_vc *vc)
 	return vc->fp == NULL ? NULL : (struct neigh *)vc->fp->nh;
 }
 
-uint8_t
-vc_net_port(const struct dp_vc *vc)
-{
-	return vc->net_port;
-}
-
 void
-vc_ctrl_count(struct dp *dp, uint32_t index, bool sent, uint32_t bytes)
+vc_held_done(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_outcome outcome,
+	     uint32_t bytes)
 {
 	struct vc_store *s = dp->vcs;
+	struct worker *w;
 	struct dp_vc *vc;
 
-	if (index >= s->max_vcs)
+	if (index >= s->max_vcs || worker >= dp->n_workers)
 		return;
 	vc = &s->slots[index];
-	if (vc->state == VC_FREE)
-		return;
-	if (sent) {
-		vc->ctrl_pkts++;
-		vc->ctrl_bytes += bytes;
-	} else {
-		vc->ctrl_no_route++;
+	if (vc->state != VC_FREE) {
+		if (outcome == VC_HELD_SENT) {
+			vc->ctrl_pkts++;
+			vc->ctrl_bytes += bytes;
+		} else if (outcome == VC_HELD_TX_FULL) {
+			vc->ctrl_tx_full++;
+		} else {
+			vc->ctrl_no_route++;
+		}
 	}
+	/* after the transmit: the worker may send directly once it sees this */
+	w = dp->workers[worker];
+	__atomic_store_n(&w->released[index], w->released[index] + 1, __ATOMIC_RELEASE);
 }
 
 void

@@ -77,6 +77,8 @@ struct vc_wstate {
 		uint64_t pkts, bytes;
 		uint64_t drops[DP_ENC_DROP_MAX];
 		uint32_t tx_seq; /* next L2SS sequence number to send */
+		uint32_t punted; /* packets handed to the control thread to hold */
+		uint8_t held;	 /* some of them may not have left yet */
 	} enc __rte_cache_aligned;
 	struct {
 		uint64_t pkts, bytes;
@@ -122,10 +124,20 @@ void vc_reclaim_finish(struct dp *dp);
 /* The active VC in slot index, or NULL. */
 struct dp_vc *vc_active_by_index(struct dp *dp, uint32_t index);
 struct neigh *vc_next_hop(const struct dp_vc *vc);
-uint8_t vc_net_port(const struct dp_vc *vc);
 
-/* Packets the control thread sent (or dropped as no_route) for a VC. */
-void vc_ctrl_count(struct dp *dp, uint32_t index, bool sent, uint32_t bytes);
+/*
+ * A packet that worker held back for VC index (its next hop unresolved)
+ * has left through the control thread, or was dropped. Counts it, and
+ * tells the worker, which keeps handing the VC's packets over until all
+ * it handed over are done: so no held packet is overtaken on the wire.
+ */
+enum vc_held_outcome {
+	VC_HELD_SENT,
+	VC_HELD_NO_ROUTE,
+	VC_HELD_TX_FULL,
+};
+void vc_held_done(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_outcome outcome,
+		  uint32_t bytes);
 
 /* Fill a record for params p; -EINVAL if they cannot be carried (the
  * header does not fit the network port's MTU). */

@@ -73,7 +73,7 @@ worker_tx(struct worker *w, uint8_t port, struct rte_mbuf *m, uint32_t vc)
 		worker_tx_flush(w, port);
 }
 
-static inline void
+static inline bool
 worker_punt(struct worker *w, struct rte_mbuf *m, enum punt_reason reason, uint8_t port,
 	    const struct pkt_net *np, uint32_t vc)
 {
@@ -81,6 +81,7 @@ worker_punt(struct worker *w, struct rte_mbuf *m, enum punt_reason reason, uint8
 
 	meta->reason = reason;
 	meta->port = port;
+	meta->worker = (uint8_t)w->index;
 	meta->vc_index = vc;
 	if (np != NULL) {
 		meta->l3_off = np->l3_off;
@@ -92,9 +93,27 @@ worker_punt(struct worker *w, struct rte_mbuf *m, enum punt_reason reason, uint8
 	}
 	if (unlikely(rte_ring_sp_enqueue(w->punt, m) != 0)) {
 		worker_drop(w, m, DP_DROP_PUNT_FULL);
-		return;
+		return false;
 	}
 	vc_ctr_add(&w->st.punted, 1);
+	return true;
+}
+
+/*
+ * Whether an encapsulated packet must go through the control thread:
+ * while its next hop is unresolved, and then until every packet handed
+ * over before it has left (or been dropped) there. Held packets thus
+ * leave first, and none is overtaken by a later one sent directly,
+ * which a peer checking sequence numbers would drop.
+ */
+static inline bool
+worker_must_hold(const struct worker *w, struct vc_wstate *ws, uint32_t vc, uint64_t mac)
+{
+	if (!(mac & NEIGH_MAC_VALID) ||
+	    __atomic_load_n(&w->released[vc], __ATOMIC_ACQUIRE) != ws->enc.punted)
+		return true;
+	ws->enc.held = 0;
+	return false;
 }
 
 static void
@@ -249,10 +268,14 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 			rte_pktmbuf_free(m);
 			continue;
 		}
-		if (unlikely(!(mac & NEIGH_MAC_VALID))) {
-			/* The control thread holds it until the next hop
+		if (unlikely(!(mac & NEIGH_MAC_VALID) || ws->enc.held) &&
+		    worker_must_hold(w, ws, fp->index, mac)) {
+			/* The control thread sends it once the next hop
 			 * answers, and counts it then. */
-			worker_punt(w, m, PUNT_NEIGH, fp->net_port, NULL, fp->index);
+			if (worker_punt(w, m, PUNT_NEIGH, fp->net_port, NULL, fp->index)) {
+				ws->enc.punted++;
+				ws->enc.held = 1;
+			}
 			continue;
 		}
 		vc_ctr_add(&ws->enc.pkts, 1);
@@ -393,13 +416,15 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 	w->vcs = rte_zmalloc_socket("vc_wstate", (size_t)max_vcs * sizeof(*w->vcs),
 				    RTE_CACHE_LINE_SIZE, socket);
 	w->max_vcs = max_vcs;
+	w->released = rte_zmalloc_socket("vc_released", (size_t)max_vcs * sizeof(*w->released),
+					 RTE_CACHE_LINE_SIZE, socket);
 	snprintf(name, sizeof(name), "punt_w%u", index);
 	w->punt = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (ac)
 		w->ac_tbl = worker_table("ac", index, table_size, socket);
 	if (net)
 		w->net_tbl = worker_table("net", index, table_size, socket);
-	if (w->vcs == NULL || w->punt == NULL || (ac && w->ac_tbl == NULL) ||
+	if (w->vcs == NULL || w->released == NULL || w->punt == NULL || (ac && w->ac_tbl == NULL) ||
 	    (net && w->net_tbl == NULL)) {
 		DP_LOG(ERR, "worker %u: out of memory for %u VCs", index, max_vcs);
 		worker_destroy(w);
@@ -426,5 +451,6 @@ worker_destroy(struct worker *w)
 	if (w->vcs != NULL)
 		ASAN_UNPOISON_MEMORY_REGION(w->vcs, (size_t)w->max_vcs * sizeof(*w->vcs));
 	rte_free(w->vcs);
+	rte_free(w->released);
 	rte_free(w);
 }

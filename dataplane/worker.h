@@ -55,6 +55,9 @@ struct worker {
 	struct rte_hash *net_tbl; /* session ID -> struct vc_fp */
 	struct vc_wstate *vcs;	  /* indexed by VC slot */
 	unsigned int max_vcs;
+	/* Per VC slot: how many of the packets this worker handed over to be
+	 * held are done with; written by the control thread (vc_held_done). */
+	uint32_t *released;
 	struct rte_ring *punt; /* single producer (this worker), single consumer */
 
 	/* this lcore's alone */
