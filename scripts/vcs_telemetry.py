@@ -2,18 +2,27 @@
 """A client for DPDK's telemetry socket, as vcswitch exposes it.
 
 Each vcswitch process (EAL file prefix P) answers on
-/var/run/dpdk/P/dpdk_telemetry.v2: send "/command,params", read one JSON
+RUNTIME_DIR/P/dpdk_telemetry.v2: send "/command,params", read one JSON
 object back. Used by scripts/vcswitch-top and by the integration tests.
 """
 import json
 import os
 import socket
 
-RUN_DIR = '/var/run/dpdk'
+
+def _runtime_dir():
+    """Where EAL makes <file-prefix>/ (eal_create_runtime_dir())."""
+    if os.getuid() == 0:
+        return '/var/run/dpdk'
+    return os.path.join(os.environ.get('XDG_RUNTIME_DIR') or '/tmp', 'dpdk')
+
+
+RUNTIME_DIR = _runtime_dir()
+MAX_REPLY = 16384  # the library's limit per reply
 
 
 def socket_path(prefix):
-    return os.path.join(RUN_DIR, prefix, 'dpdk_telemetry.v2')
+    return os.path.join(RUNTIME_DIR, prefix, 'dpdk_telemetry.v2')
 
 
 class Telemetry:
@@ -25,8 +34,8 @@ class Telemetry:
         self.sock.settimeout(timeout)
         try:
             self.sock.connect(socket_path(prefix))
-            self.info = json.loads(self.sock.recv(16384).decode())
-        except OSError:
+            self.greeting = json.loads(self.sock.recv(MAX_REPLY).decode())
+        except BaseException:
             self.sock.close()
             raise
 
@@ -34,8 +43,10 @@ class Telemetry:
         """The reply's value for cmd; None when the command failed."""
         text = cmd if params is None else '%s,%s' % (cmd, params)
         self.sock.send(text.encode())
-        reply = json.loads(self.sock.recv(65536).decode())
-        return reply.get(cmd)
+        reply = self.sock.recv(2 * MAX_REPLY)
+        if not reply:
+            raise ConnectionError('telemetry closed the connection')
+        return json.loads(reply.decode()).get(cmd)
 
     def close(self):
         self.sock.close()

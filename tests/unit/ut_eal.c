@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,6 +9,27 @@
 #include <rte_eal.h>
 
 #include "ut_eal.h"
+
+/* EAL makes its runtime directory even with --no-shconf: remove it. */
+static void
+ut_eal_remove_runtime_dir(void)
+{
+	const char *dir = rte_eal_get_runtime_dir();
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(dir);
+}
 
 void
 ut_eal_init(const char *lcores, ...)
@@ -37,4 +60,5 @@ ut_eal_init(const char *lcores, ...)
 		fprintf(stderr, "EAL initialisation failed\n");
 		exit(1);
 	}
+	atexit(ut_eal_remove_runtime_dir);
 }
