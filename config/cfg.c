@@ -1096,10 +1096,10 @@ worker_lcore_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_
 	return 0;
 }
 
+/* The index of the port a setting names, or -1 (reported). */
 static int
-rxq_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+get_port(struct ctx *x, const config_setting_t *s)
 {
-	struct cfg_rxq *r = obj;
 	char q[QUOTE_LEN];
 	const char *v;
 	int i;
@@ -1110,6 +1110,17 @@ rxq_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 	i = cfg_port_find(x->c, v);
 	if (i < 0)
 		return fail(x, s, "unknown port %s", quote(q, v));
+	return i;
+}
+
+static int
+rxq_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_rxq *r = obj;
+	int i = get_port(x, s);
+
+	if (i < 0)
+		return -1;
 	r->port = (unsigned int)i;
 	return 0;
 }
@@ -1287,21 +1298,15 @@ static int
 ac_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
 {
 	struct cfg_session *se = obj;
-	char q[QUOTE_LEN];
-	const char *v;
-	int i;
+	int i = get_port(x, s);
 
-	v = get_str(x, s);
-	if (v == NULL)
-		return -1;
-	i = cfg_port_find(x->c, v);
 	if (i < 0)
-		return fail(x, s, "unknown port %s", quote(q, v));
+		return -1;
 	if (x->c->ports[i].role != CFG_PORT_ACCESS)
 		return fail(
 			x, s,
 			"port \"%s\" is a network port; an attachment circuit needs an access port",
-			v);
+			x->c->ports[i].name);
 	se->ac_port = (unsigned int)i;
 	return 0;
 }

@@ -5,23 +5,14 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_common.h>
 
+#include "clock.h"
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
-
-static uint64_t
-ctl_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static sigset_t
 ctl_signals(void)
@@ -71,7 +62,7 @@ ctl_init(struct ctl *c, struct dp *dp, unsigned int stats_interval_s)
 		ctl_fini(c);
 		return -1;
 	}
-	c->next_stats_ms = ctl_now_ms() + stats_interval_s * 1000u;
+	c->next_stats_ms = clock_ms() + stats_interval_s * 1000u;
 	return 0;
 }
 
@@ -95,7 +86,7 @@ ctl_run(struct ctl *c)
 
 	while (!c->quit) {
 		timeout = dp_poll(c->dp);
-		now = ctl_now_ms();
+		now = clock_ms();
 		if (c->stats_interval_s != 0) {
 			if (now >= c->next_stats_ms) {
 				printf("--- %.3f s\n", (double)now / 1000);

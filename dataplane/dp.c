@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_errno.h>
@@ -15,6 +14,7 @@
 #include <rte_ring.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "dp_priv.h"
 #include "host.h"
 #include "log.h"
@@ -29,15 +29,6 @@
 #define POLL_RECLAIM_MS 1
 
 int pkt_meta_offset = -1;
-
-uint64_t
-dp_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 static int
 dp_register_meta(void)
@@ -342,7 +333,7 @@ dp_check_links(struct dp *dp, uint64_t now)
 int
 dp_poll(struct dp *dp)
 {
-	uint64_t now = dp_now_ms();
+	uint64_t now = clock_ms();
 	unsigned int i;
 	bool more;
 

@@ -97,8 +97,6 @@ struct dp {
 	uint64_t next_link_check_ms;
 };
 
-uint64_t dp_now_ms(void);
-
 /* Transmit on a network port's control TX queue; false (m freed, the
  * drop counted) if the queue is full. */
 bool dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);

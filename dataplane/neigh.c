@@ -6,6 +6,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "clock.h"
 #include "dp_priv.h"
 #include "host.h"
 #include "log.h"
@@ -208,7 +209,7 @@ neigh_get(struct neigh_table *t, const struct vcs_addr *ip)
 			return NULL;
 		e->state = NEIGH_INCOMPLETE;
 		e->tries = 1;
-		e->next_ms = dp_now_ms() + NEIGH_RETRY_MS;
+		e->next_ms = clock_ms() + NEIGH_RETRY_MS;
 		neigh_solicit(t, e);
 	}
 	e->refs++;
@@ -260,13 +261,13 @@ neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[
 	if (e == NULL || e->state == NEIGH_STATIC)
 		return;
 	neigh_set_mac(e, mac);
-	e->next_ms = dp_now_ms() + NEIGH_REFRESH_MS;
+	e->next_ms = clock_ms() + NEIGH_REFRESH_MS;
 	e->tries = 0;
 	if (e->state == NEIGH_REACHABLE)
 		return;
 	e->state = NEIGH_REACHABLE;
 	t->st.resolved++;
-	neigh_flush(t, e, dp_now_ms());
+	neigh_flush(t, e, clock_ms());
 }
 
 void
@@ -286,7 +287,7 @@ neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint8_t w
 	/* resolved since the worker looked, or packets of the VC still
 	 * ahead of this one: either way it leaves behind them */
 	if (e->state != NEIGH_INCOMPLETE)
-		neigh_flush(t, e, dp_now_ms());
+		neigh_flush(t, e, clock_ms());
 }
 
 void
@@ -316,7 +317,7 @@ neigh_link_up(struct neigh_table *t)
 		if (e->state != NEIGH_INCOMPLETE)
 			continue;
 		e->tries = 1;
-		e->next_ms = dp_now_ms() + NEIGH_RETRY_MS;
+		e->next_ms = clock_ms() + NEIGH_RETRY_MS;
 		neigh_solicit(t, e);
 	}
 }
