@@ -447,11 +447,21 @@ store(void *dst, size_t size, long long v)
 {
 	uint16_t u16 = (uint16_t)v;
 	uint32_t u32 = (uint32_t)v;
+	uint64_t u64 = (uint64_t)v;
 
-	if (size == sizeof(u16))
+	switch (size) {
+	case sizeof(u16):
 		memcpy(dst, &u16, sizeof(u16));
-	else
+		break;
+	case sizeof(u32):
 		memcpy(dst, &u32, sizeof(u32));
+		break;
+	case sizeof(u64):
+		memcpy(dst, &u64, sizeof(u64));
+		break;
+	default:
+		abort(); /* a key table entry with a field width store() lacks */
+	}
 }
 
 /* FNV-1a */
@@ -1050,6 +1060,9 @@ port_done(struct ctx *x, const config_setting_t *el, void *elem)
 	if (p->role == CFG_PORT_NETWORK && !addr_is_set(&p->ipv4.addr) &&
 	    !addr_is_set(&p->ipv6.addr))
 		return fail(x, el, "a network port needs ipv4 or ipv6 (or both)");
+	if (addr_is_set(&p->ipv6.addr) && p->mtu < 1280)
+		return fail(x, el, "mtu %u is too small for IPv6, which needs at least 1280",
+			    (unsigned int)p->mtu);
 	return 0;
 }
 
@@ -1170,7 +1183,7 @@ rx_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void
 	struct cfg_worker *w = obj;
 	unsigned int n;
 
-	if (get_list(x, s, true, UINT_MAX, "", &n) < 0)
+	if (get_list(x, s, true, CFG_MAX_WORKER_RX, "", &n) < 0)
 		return -1;
 	w->rx = alloc_list(x, n, sizeof(*w->rx));
 	if (w->rx == NULL)
@@ -1193,7 +1206,7 @@ workers_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s,
 	unsigned int i, n;
 	size_t mark;
 
-	if (get_list(x, s, true, UINT_MAX, "", &n) < 0)
+	if (get_list(x, s, true, CFG_MAX_WORKERS, "", &n) < 0)
 		return -1;
 	c->workers = alloc_list(x, n, sizeof(*c->workers));
 	if (c->workers == NULL)
@@ -1493,6 +1506,44 @@ seq_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, v
 }
 
 #define SE struct cfg_session
+static int
+peak_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_flowspec *f = obj;
+
+	if (s != NULL && f->peak_bandwidth < f->token_rate)
+		return fail(x, s, "must be at least token_rate (%llu), got %llu",
+			    (unsigned long long)f->token_rate,
+			    (unsigned long long)f->peak_bandwidth);
+	return 0;
+}
+
+#define FS	 struct cfg_flowspec
+#define RATE_MAX 1000000000000LL /* bytes/s: 8 Tb/s */
+static const struct key flowspec_keys[] = {
+	KEY_INT("token_rate", true, FS, token_rate, 1, RATE_MAX, 0, NULL),
+	KEY_INT("token_bucket_size", false, FS, token_bucket_size, 64, 1LL << 32, 0, NULL),
+	KEY_INT("peak_bandwidth", false, FS, peak_bandwidth, 1, RATE_MAX, 0, peak_hook),
+	KEY_INT("max_sdu_size", false, FS, max_sdu_size, 64, 65535, 0, NULL),
+};
+#undef FS
+
+/* A direction without a group has no contract: nothing to default. */
+static int
+flowspec_fn(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, "expected a group { ... }");
+	return parse_keys(x, s, flowspec_keys, N(flowspec_keys), (char *)obj + k->off);
+}
+
+static const struct key qos_keys[] = {
+	KEY_FN_ARG("tx", offsetof(SE, qos_tx), 0, flowspec_fn),
+	KEY_FN_ARG("rx", offsetof(SE, qos_rx), 0, flowspec_fn),
+};
+
 static const struct key session_keys[] = {
 	KEY_STR("name", true, SE, name, NAME_CHARS, NULL, session_name_hook),
 	/* the AC's settings are the session's own fields */
@@ -1511,19 +1562,33 @@ static const struct key session_keys[] = {
 		   cookie_fn),
 	KEY_ENUM("l2ss", false, SE, l2ss, l2ss_kinds, L2TP_L2SS_NONE, NULL),
 	KEY_ENUM("sequencing", false, SE, seq, seqs, CFG_SEQ_NONE, seq_hook),
+	KEY_GROUP("qos", false, 0, qos_keys, NULL),
 };
 #undef SE
 
-/* Sequence numbers are assigned as frames arrive from the AC: one worker must own them. */
+/*
+ * The network port's MTU must take the session's encapsulation and a
+ * minimum (tagged) Ethernet frame. Sequence numbers are assigned as
+ * frames arrive from the AC: one worker must own them.
+ */
 static int
 session_done(struct ctx *x, const config_setting_t *el, void *elem)
 {
 	struct cfg_session *se = elem;
 	const struct cfg_port *p = &x->c->ports[se->ac_port];
+	const struct cfg_port *np = &x->c->ports[se->net_port];
 	const unsigned int *owner = x->rxq_owner[se->ac_port];
-	unsigned int q;
+	unsigned int q, need;
 
 	se->line = (int)config_setting_source_line(el);
+	need = (se->local.family == AF_INET6 ? 40 : 20) +
+	       (se->encap == L2TP_ENCAP_UDP ? 8 + L2TP_UDP_DATA_HDR : 0) + 4 +
+	       se->remote_cookie_len + (se->l2ss == L2TP_L2SS_DEFAULT ? L2TP_L2SS_LEN : 0) + 64;
+	if (np->mtu < need)
+		return fail(x, el,
+			    "port \"%s\" has mtu %u; this session's encapsulation and a minimum "
+			    "frame need %u",
+			    np->name, (unsigned int)np->mtu, need);
 	if (!(se->seq & CFG_SEQ_SEND))
 		return 0;
 	for (q = 1; q < p->rx_queues; q++)

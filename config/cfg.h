@@ -26,6 +26,8 @@
 /* Upper bounds of the file's lists, for arrays sized by them. */
 #define CFG_MAX_PORTS	  32 /* entries in the ports list */
 #define CFG_MAX_RX_QUEUES 64 /* ports.rx_queues */
+#define CFG_MAX_WORKERS	  64 /* entries in the workers list */
+#define CFG_MAX_WORKER_RX 64 /* queues one worker polls */
 
 enum cfg_port_role {
 	CFG_PORT_ACCESS,
@@ -40,7 +42,7 @@ enum cfg_seq {
 };
 
 struct cfg_eal {
-	char lcores[CFG_LCORES_MAX]; /* EAL --lcores argument, verbatim */
+	char lcores[CFG_LCORES_MAX];	  /* EAL --lcores argument, verbatim */
 	uint8_t lcore_set[CFG_MAX_LCORE]; /* 1 for every lcore id that `lcores` names */
 	unsigned int main_lcore;
 	unsigned int memory_mb;
@@ -99,6 +101,15 @@ struct cfg_worker {
 	int line;
 };
 
+/* A session's traffic contract in one direction (a FLOWSPEC): rates in
+ * bytes/s, sizes in bytes. token_rate 0: no contract. */
+struct cfg_flowspec {
+	uint64_t token_rate;
+	uint64_t token_bucket_size; /* 0: 10 ms of the rate, at least one frame */
+	uint64_t peak_bandwidth;    /* 0: the token rate */
+	uint64_t max_sdu_size;	    /* 0: not given */
+};
+
 struct cfg_session {
 	char name[CFG_NAME_MAX];
 	unsigned int ac_port; /* index into cfg.ports (an access port) */
@@ -119,6 +130,8 @@ struct cfg_session {
 	uint8_t remote_cookie[L2TP_COOKIE_MAX];
 	enum l2tp_l2ss l2ss;
 	enum cfg_seq seq;
+	struct cfg_flowspec qos_tx; /* AC to pseudowire */
+	struct cfg_flowspec qos_rx; /* pseudowire to AC */
 	int line;
 };
 

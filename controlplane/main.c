@@ -213,10 +213,11 @@ eal_args(const struct cfg *c, const struct opts *o, char *prog, char **argv)
 	for (i = 0; i < c->n_ports; i++) {
 		const char *dev = c->ports[i].devargs;
 
+		/* a vdev's name (before its first comma) has no bus prefix */
 		if (is_pci_address(dev)) {
 			rc |= add_arg(argv, &argc, "-a");
 			any_pci = true;
-		} else if (strchr(dev, ':') == NULL) {
+		} else if (memchr(dev, ':', strcspn(dev, ",")) == NULL) {
 			rc |= add_arg(argv, &argc, "--vdev");
 		} else {
 			continue; /* another bus: probed through eal.args */

@@ -23,10 +23,10 @@
 #include "vc.h"
 #include "worker.h"
 
-#define PUNT_DRAIN_MAX	256 /* per ring and poll, so no ring starves the others */
-#define LINK_CHECK_MS	100
-#define POLL_IDLE_MS	100
-#define POLL_RECLAIM_MS 1
+#define PUNT_DRAIN_MAX 256 /* per ring and poll, so no ring starves the others */
+#define LINK_CHECK_MS  100
+#define POLL_IDLE_MS   100
+#define POLL_SOON_MS   1 /* grace periods to notice, held packets to retry */
 
 int pkt_meta_offset = -1;
 
@@ -173,7 +173,7 @@ dp_create(const struct cfg *c)
 	rte_rcu_qsbr_init(dp->qsv, RTE_MAX(c->n_workers, 1u));
 	if (dp_create_ports(dp, c) < 0 || dp_create_workers(dp, c) < 0)
 		goto fail;
-	dp->vcs = vc_store_create(dp, c->dp.max_vcs);
+	dp->vcs = vc_store_create(c->dp.max_vcs);
 	if (dp->vcs == NULL)
 		goto fail;
 	stats_register(dp);
@@ -280,9 +280,14 @@ dp_punts_pending(const struct dp *dp)
 	return false;
 }
 
-/* Returns true if a ring still holds packets after this round. */
+/*
+ * Handle punted packets: at least owed[w] from worker w's ring (what was
+ * there when the finished grace periods were noted, which must be seen
+ * before those VCs complete), and up to PUNT_DRAIN_MAX per ring so that
+ * no ring starves the others. True if a ring still holds packets.
+ */
 static bool
-dp_drain_punts(struct dp *dp)
+dp_drain_punts(struct dp *dp, const unsigned int *owed)
 {
 	struct rte_mbuf *pkts[32];
 	bool more = false;
@@ -291,7 +296,7 @@ dp_drain_punts(struct dp *dp)
 	for (i = 0; i < dp->n_workers; i++) {
 		struct rte_ring *r = dp->workers[i]->punt;
 
-		for (done = 0; done < PUNT_DRAIN_MAX; done += n) {
+		for (done = 0; done < RTE_MAX(owed[i], (unsigned int)PUNT_DRAIN_MAX); done += n) {
 			n = rte_ring_sc_dequeue_burst(r, (void **)pkts, RTE_DIM(pkts), NULL);
 			if (n == 0)
 				break;
@@ -333,20 +338,22 @@ dp_check_links(struct dp *dp, uint64_t now)
 int
 dp_poll(struct dp *dp)
 {
+	unsigned int owed[DP_MAX_WORKERS], i;
 	uint64_t now = clock_ms();
-	unsigned int i;
-	bool more;
+	bool more, soon = false;
 
 	vc_reclaim_collect(dp);
-	more = dp_drain_punts(dp);
+	for (i = 0; i < dp->n_workers; i++)
+		owed[i] = rte_ring_count(dp->workers[i]->punt);
+	more = dp_drain_punts(dp, owed);
 	vc_reclaim_finish(dp);
 	for (i = 0; i < dp->n_ports; i++)
-		if (dp->ports[i].neigh != NULL)
-			neigh_timer(dp->ports[i].neigh, now);
+		if (dp->ports[i].neigh != NULL && neigh_timer(dp->ports[i].neigh, now))
+			soon = true;
 	dp_check_links(dp, now);
 	if (more)
 		return 0;
-	return dp_vc_retiring(dp) != 0 ? POLL_RECLAIM_MS : POLL_IDLE_MS;
+	return soon || dp_vc_retiring(dp) != 0 ? POLL_SOON_MS : POLL_IDLE_MS;
 }
 
 int
@@ -426,15 +433,16 @@ dp_port_link_up(const struct dp *dp, uint16_t port)
 }
 
 bool
-dp_ctrl_try_xmit(struct dp_port *p, struct rte_mbuf *m)
+dp_inject(struct dp *dp, uint8_t worker, struct rte_mbuf *m)
 {
-	return rte_eth_tx_burst(p->id, p->ctrl_txq, &m, 1) == 1;
+	m->hash.usr = pkt_meta(m)->vc_index;
+	return rte_ring_sp_enqueue(dp->workers[worker]->inject, m) == 0;
 }
 
 bool
 dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m)
 {
-	if (dp_ctrl_try_xmit(p, m))
+	if (rte_eth_tx_burst(p->id, p->ctrl_txq, &m, 1) == 1)
 		return true;
 	dp->host.tx_full++;
 	rte_pktmbuf_free(m);

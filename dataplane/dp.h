@@ -73,6 +73,15 @@ extern const char *const dp_drop_names[DP_DROP_MAX];
 extern const char *const dp_enc_drop_names[DP_ENC_DROP_MAX];
 extern const char *const dp_dec_drop_names[DP_DEC_DROP_MAX];
 
+/* A traffic contract for one direction, enforced with a two-rate
+ * three-colour meter (RFC 2698); anything not green is dropped. */
+struct dp_meter {
+	uint64_t rate;	      /* committed, bytes/s; 0: no contract */
+	uint64_t bucket;      /* committed burst, bytes */
+	uint64_t peak;	      /* bytes/s, >= rate */
+	uint64_t peak_bucket; /* bytes, >= bucket */
+};
+
 /* What a VC carries: the media parameters of an L2TPv3 Ethernet PW. */
 struct dp_vc_params {
 	/* attachment circuit */
@@ -97,6 +106,8 @@ struct dp_vc_params {
 	bool seq_recv;
 	/* The peer signalled its circuit is not active (RFC 3931 §5.4.5). */
 	bool remote_down;
+	/* AC frame bytes into the pseudowire (encap) and out of it (decap) */
+	struct dp_meter enc_meter, dec_meter;
 };
 
 struct dp_vc_stats {
@@ -200,6 +211,7 @@ int dp_vc_delete(struct dp_vc *vc);
 
 bool dp_vc_is_active(const struct dp_vc *vc);
 const char *dp_vc_name(const struct dp_vc *vc);
+void dp_vc_set_name(struct dp_vc *vc, const char *name);
 const struct dp_vc_params *dp_vc_get_params(const struct dp_vc *vc);
 void dp_vc_get_stats(const struct dp_vc *vc, struct dp_vc_stats *st);
 

@@ -72,15 +72,17 @@ struct dp {
 	struct dp_port ports[DP_MAX_PORTS];
 	struct rte_rcu_qsbr *qsv;
 	uint8_t *udp_ports; /* bitmap: UDP ports that carry L2TP */
+	unsigned int n_ports;
 	unsigned int burst;
 	unsigned int idle_polls;
 	unsigned int idle_sleep_us;
 	bool quit;
-	int sleeping; /* control thread waits on wake_fd */
+	/* The control thread writes this at every turn of its loop: a line
+	 * of its own, so that it does not disturb what workers read. */
+	int sleeping __rte_cache_aligned; /* control thread waits on wake_fd */
 	int wake_fd;
 
 	/* control thread */
-	unsigned int n_ports;
 	unsigned int n_workers;
 	struct worker *workers[DP_MAX_WORKERS];
 	uint64_t port_workers[DP_MAX_PORTS]; /* bit w: worker w polls the port */
@@ -100,8 +102,10 @@ struct dp {
 /* Transmit on a network port's control TX queue; false (m freed, the
  * drop counted) if the queue is full. */
 bool dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);
-/* The same, leaving m to the caller when the queue refuses it. */
-bool dp_ctrl_try_xmit(struct dp_port *p, struct rte_mbuf *m);
+/* Give an encapsulated packet (its VC slot in hash.usr, its network
+ * port in its pkt_meta) back to worker to send; false if its inject ring
+ * is full. */
+bool dp_inject(struct dp *dp, uint8_t worker, struct rte_mbuf *m);
 
 /* Reference counts on the UDP port bitmap. */
 void dp_udp_port_ref(struct dp *dp, uint16_t port);

@@ -86,8 +86,9 @@ host_reply_l2(struct dp_port *p, struct rte_mbuf *m, uint16_t end)
 
 	eth->dst_addr = eth->src_addr;
 	eth->src_addr = p->mac;
+	/* padding sits in the last segment; if not, it stays */
 	if (rte_pktmbuf_pkt_len(m) > end)
-		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - end));
+		(void)rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - end));
 }
 
 static void
@@ -282,7 +283,7 @@ host_neigh(struct dp *dp, struct dp_port *p, struct rte_mbuf *m)
 
 	/* A VC closed since the worker punted: its packet goes no further. */
 	if (vc == NULL) {
-		vc_held_done(dp, meta->worker, meta->vc_index, VC_HELD_NO_ROUTE, 0);
+		vc_held_dropped(dp, meta->worker, meta->vc_index, VC_HELD_NO_ROUTE);
 		rte_pktmbuf_free(m);
 		return;
 	}

@@ -75,14 +75,14 @@ neigh_table_create(struct dp *dp, struct dp_port *port, unsigned int pending_max
 }
 
 static void
-neigh_drop(struct neigh_table *t, const struct neigh_held *h, enum vc_held_outcome why)
+neigh_drop(struct neigh_table *t, const struct neigh_held *h, enum vc_held_drop why)
 {
 	rte_pktmbuf_free(h->m);
 	if (why == VC_HELD_NO_ROUTE)
 		t->st.no_route++;
 	else
 		t->st.tx_full++;
-	vc_held_done(t->dp, h->worker, h->vc, why, 0);
+	vc_held_dropped(t->dp, h->worker, h->vc, why);
 }
 
 /* Take the oldest held packet. */
@@ -97,7 +97,7 @@ neigh_unhold(struct neigh_table *t, struct neigh_entry *e)
 }
 
 static void
-neigh_drop_held(struct neigh_table *t, struct neigh_entry *e, enum vc_held_outcome why)
+neigh_drop_held(struct neigh_table *t, struct neigh_entry *e, enum vc_held_drop why)
 {
 	while (e->held_count != 0) {
 		struct neigh_held h = neigh_unhold(t, e);
@@ -226,20 +226,20 @@ neigh_put(struct neigh_table *t, struct neigh *n)
 }
 
 /*
- * Send held packets, oldest first, addressed to the now known MAC, until
- * the TX queue refuses one (a memif peer that has not received yet, a
- * full NIC queue): the rest wait, in order, for the next tick, and are
- * dropped as tx_full once the queue has refused for NEIGH_DRAIN_MS.
+ * Hand held packets, oldest first and addressed to the now known MAC,
+ * back to the workers that punted them: each sends them from its own TX
+ * queue before anything it receives later, so they keep their order.
+ * A worker whose inject ring is full takes the rest on a later tick;
+ * they are dropped as tx_full if it has not for NEIGH_DRAIN_MS.
  */
 static void
 neigh_flush(struct neigh_table *t, struct neigh_entry *e, uint64_t now)
 {
 	while (e->held_count != 0) {
 		struct neigh_held *h = &e->held[e->held_head];
-		uint32_t len = rte_pktmbuf_pkt_len(h->m);
 
 		memcpy(rte_pktmbuf_mtod(h->m, uint8_t *), &e->n.mac_word, RTE_ETHER_ADDR_LEN);
-		if (!dp_ctrl_try_xmit(t->port, h->m)) {
+		if (!dp_inject(t->dp, h->worker, h->m)) {
 			if (e->drain_deadline == 0)
 				e->drain_deadline = now + NEIGH_DRAIN_MS;
 			else if (now >= e->drain_deadline)
@@ -248,7 +248,6 @@ neigh_flush(struct neigh_table *t, struct neigh_entry *e, uint64_t now)
 		}
 		neigh_unhold(t, e);
 		t->st.released++;
-		vc_held_done(t->dp, h->worker, h->vc, VC_HELD_SENT, len);
 	}
 	e->drain_deadline = 0;
 }

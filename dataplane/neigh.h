@@ -33,7 +33,7 @@ struct neigh_stats {
 	uint64_t requests_sent; /* ARP requests and neighbour solicitations */
 	uint64_t resolved;
 	uint64_t held;	   /* packets queued for resolution */
-	uint64_t released; /* ...and sent once it came */
+	uint64_t released; /* ...and handed back to their worker once it came */
 	uint64_t no_route; /* ...or dropped: queue full, resolution failed, VC closed */
 	uint64_t tx_full;  /* ...or dropped: the TX queue kept refusing them */
 	unsigned int entries;
@@ -57,7 +57,7 @@ void neigh_put(struct neigh_table *t, struct neigh *n);
 void neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[6]);
 
 /* An encapsulated packet of VC vc_index that worker handed over: held
- * while n is unresolved, sent at once when it is (vc_held_done follows). */
+ * while n is unresolved, sent at once when it is (the worker or vc_held_dropped counts it). */
 void neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint8_t worker,
 		uint32_t vc_index);
 

@@ -51,7 +51,7 @@ struct pkt_net {
 	uint16_t end;	   /* end of the IP packet; anything after is padding */
 	bool v6;
 	bool udp;
-	rte_be16_t udp_dport;
+	rte_be16_t udp_sport, udp_dport;
 	uint32_t session_id;
 };
 
@@ -105,6 +105,7 @@ pkt_classify_l2tp(const uint8_t *p, uint32_t avail, uint16_t l4, uint16_t end, u
 	    l4 + sizeof(struct rte_udp_hdr) + 4 > avail)
 		goto malformed;
 	np->udp = true;
+	memcpy(&np->udp_sport, p + l4, sizeof(np->udp_sport));
 	memcpy(&np->udp_dport, p + l4 + 2, sizeof(np->udp_dport));
 	udp_len = pkt_load_be16(p + l4 + 4);
 	if (udp_len < sizeof(struct rte_udp_hdr) + 4 || udp_len > end - l4)
@@ -415,13 +416,19 @@ pkt_encap(struct rte_mbuf *m, const struct vc_fp *fp, uint64_t nh_mac, uint32_t 
 	return DP_ENC_DROP_MAX;
 }
 
+/* After this many packets in a row refused as old, the peer (or we)
+ * must have restarted: follow it rather than drop half the space. */
+#define PKT_SEQ_RESYNC 16
+
 /* RFC 3931 Appendix C: accept a sequence number at or ahead of the
  * expected one (within half the space), discard older ones. */
 static inline bool
-pkt_seq_accept(uint32_t *expected, uint32_t seq)
+pkt_seq_accept(uint32_t *expected, uint16_t *out_of_seq, uint32_t seq)
 {
-	if (((seq - *expected) & L2TP_SEQ_MASK) >= (L2TP_SEQ_MASK + 1) / 2)
+	if (((seq - *expected) & L2TP_SEQ_MASK) >= (L2TP_SEQ_MASK + 1) / 2 &&
+	    ++*out_of_seq < PKT_SEQ_RESYNC)
 		return false;
+	*out_of_seq = 0;
 	*expected = (seq + 1) & L2TP_SEQ_MASK;
 	return true;
 }
@@ -433,14 +440,17 @@ pkt_seq_accept(uint32_t *expected, uint32_t seq)
  * tag. Returns DP_DEC_DROP_MAX on success, else the drop reason.
  */
 static inline enum dp_dec_drop
-pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, uint32_t *rx_seq)
+pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, uint32_t *rx_seq,
+	  uint16_t *out_of_seq)
 {
 	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	uint16_t off = np->sid_off + 4, inner_off, need;
 	uint32_t inner;
 
+	/* RFC 3931 §4.1.2.2: a session uses one UDP port pair */
 	if (np->udp != !!(fp->flags & VC_F_UDP) || np->v6 != !!(fp->flags & VC_F_IPV6) ||
-	    (np->udp && np->udp_dport != fp->udp_local_port))
+	    (np->udp &&
+	     (np->udp_dport != fp->udp_local_port || np->udp_sport != fp->udp_remote_port)))
 		return DP_DEC_DROP_WRONG_PEER;
 	if (np->v6 ? memcmp(p + np->l3_off + offsetof(struct rte_ipv6_hdr, src_addr), fp->remote_v6,
 			    16) != 0
@@ -463,14 +473,16 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 		uint32_t w = pkt_load_be32(p + off);
 
 		if (fp->flags & VC_F_SEQ_RECV && w & L2TP_L2SS_S_BIT &&
-		    !pkt_seq_accept(rx_seq, w & L2TP_SEQ_MASK))
+		    !pkt_seq_accept(rx_seq, out_of_seq, w & L2TP_SEQ_MASK))
 			return DP_DEC_DROP_SEQUENCE;
 		off += fp->l2ss_len;
 	}
 	inner = np->end - off;
 	rte_pktmbuf_adj(m, off);
-	if (rte_pktmbuf_pkt_len(m) > inner)
-		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - inner));
+	/* link padding sits in the last segment */
+	if (rte_pktmbuf_pkt_len(m) > inner &&
+	    rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - inner)) != 0)
+		return DP_DEC_DROP_TRUNCATED;
 
 	if (fp->flags & (VC_F_VLAN_PUSH | VC_F_VLAN_REWRITE)) {
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);

@@ -67,6 +67,9 @@ port_configure(struct dp_port *p, const struct cfg_port *cp, const struct rte_et
 			conf.txmode.offloads |= want;
 			p->csum_offload = true;
 		}
+		/* what the NIC checks the worker need not sum in software */
+		conf.rxmode.offloads |= info->rx_offload_capa & (RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+								 RTE_ETH_RX_OFFLOAD_UDP_CKSUM);
 	}
 	if (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -36,7 +37,7 @@ struct dp_vc {
 	dp_vc_done_fn done;
 	void *done_arg;
 	/* held packets the control thread sent or dropped */
-	uint64_t ctrl_pkts, ctrl_bytes, ctrl_no_route, ctrl_tx_full;
+	uint64_t ctrl_no_route, ctrl_tx_full;
 };
 
 /* One unlinking waiting for its grace period: a record to free, table
@@ -103,12 +104,11 @@ vc_map_create(const char *name, unsigned int entries)
 }
 
 struct vc_store *
-vc_store_create(struct dp *dp, unsigned int max_vcs)
+vc_store_create(unsigned int max_vcs)
 {
 	struct vc_store *s = calloc(1, sizeof(*s));
 	unsigned int i;
 
-	(void)dp;
 	if (s == NULL)
 		return NULL;
 	s->max_vcs = max_vcs;
@@ -201,6 +201,35 @@ wstate_poison(struct dp *dp, uint32_t index, bool poison)
 	}
 }
 
+/* A new contract generation, never 0 (0 means no contract). */
+static uint32_t
+vc_meter_gen(void)
+{
+	static uint32_t gen;
+
+	if (++gen == 0)
+		gen = 1;
+	return gen;
+}
+
+static int
+vc_meter_build(struct rte_meter_trtcm_profile *prof, uint32_t *gen, const struct dp_meter *m)
+{
+	struct rte_meter_trtcm_params tp = {
+		.cir = m->rate,
+		.pir = m->peak != 0 ? m->peak : m->rate,
+		.cbs = m->bucket,
+		.pbs = m->peak_bucket != 0 ? m->peak_bucket : m->bucket,
+	};
+
+	if (m->rate == 0)
+		return 0;
+	if (rte_meter_trtcm_profile_config(prof, &tp) != 0)
+		return -EINVAL;
+	*gen = vc_meter_gen();
+	return 0;
+}
+
 int
 vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 	    const struct dp_port *ac, const struct dp_port *net, struct neigh *nh)
@@ -261,6 +290,7 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 		udp->src_port = rte_cpu_to_be_16(p->udp_local_port);
 		udp->dst_port = rte_cpu_to_be_16(p->udp_remote_port);
 		fp->udp_local_port = udp->src_port;
+		fp->udp_remote_port = udp->dst_port;
 		off += sizeof(*udp);
 		memcpy(h + off, data_hdr, sizeof(data_hdr));
 		off += sizeof(data_hdr);
@@ -281,7 +311,8 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 			fp->flags |= VC_F_SEQ_RECV;
 	}
 	fp->hdr_len = (uint8_t)off;
-	if (net->mtu < off - RTE_ETHER_HDR_LEN + RTE_ETHER_HDR_LEN)
+	/* the header (less its Ethernet part) and an inner Ethernet header */
+	if (net->mtu < off)
 		return -EINVAL;
 	fp->max_frame = (uint16_t)(net->mtu - (off - RTE_ETHER_HDR_LEN));
 
@@ -296,6 +327,9 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 		fp->flags |= VC_F_REMOTE_DOWN;
 	if (net->csum_offload)
 		fp->flags |= VC_F_CSUM_OFFLOAD;
+	if (vc_meter_build(&fp->enc_meter, &fp->enc_meter_gen, &p->enc_meter) < 0 ||
+	    vc_meter_build(&fp->dec_meter, &fp->dec_meter_gen, &p->dec_meter) < 0)
+		return -EINVAL;
 	return 0;
 }
 
@@ -322,7 +356,10 @@ vc_params_valid(const struct dp *dp, const struct dp_vc_params *p)
 		return false;
 	if (p->l2ss != L2TP_L2SS_NONE && p->l2ss != L2TP_L2SS_DEFAULT)
 		return false;
-	return p->l2ss == L2TP_L2SS_DEFAULT || (!p->seq_send && !p->seq_recv);
+	if (p->l2ss != L2TP_L2SS_DEFAULT && (p->seq_send || p->seq_recv))
+		return false;
+	/* sequence numbers need one writer: one worker receives the AC */
+	return !p->seq_send || __builtin_popcountll(dp->port_workers[p->ac_port]) <= 1;
 }
 
 /* The network port that owns local, and the next hop toward remote. */
@@ -488,9 +525,9 @@ vc_state_reset(struct dp *dp, struct dp_vc *vc)
 	vc_stats_add(&dp->vcs->retired, &st);
 	for (w = 0; w < dp->n_workers; w++) {
 		memset(&dp->workers[w]->vcs[vc->index], 0, sizeof(struct vc_wstate));
-		dp->workers[w]->released[vc->index] = 0;
+		dp->workers[w]->ctrl_dropped[vc->index] = 0;
 	}
-	vc->ctrl_pkts = vc->ctrl_bytes = vc->ctrl_no_route = vc->ctrl_tx_full = 0;
+	vc->ctrl_no_route = vc->ctrl_tx_full = 0;
 }
 
 /* Install a VC that no table holds yet. Returns -EEXIST with fp still
@@ -531,15 +568,48 @@ vc_reactivate(struct dp *dp, struct dp_vc *vc, const struct dp_vc_params *p, str
 {
 	struct vc_fp *old = vc->fp;
 
+	/* An unchanged contract keeps its generation: the workers' meters
+	 * carry on instead of starting with full buckets. */
+	if (memcmp(&p->enc_meter, &vc->p.enc_meter, sizeof(p->enc_meter)) == 0)
+		fp->enc_meter_gen = old->enc_meter_gen;
+	if (memcmp(&p->dec_meter, &vc->p.dec_meter, sizeof(p->dec_meter)) == 0)
+		fp->dec_meter_gen = old->dec_meter_gen;
+	/* Packets held for a next hop the VC no longer uses go no further. */
+	if (fp->nh != old->nh)
+		neigh_purge_vc(dp->ports[vc->net_port].neigh, (struct neigh *)old->nh, vc->index);
 	if (p->encap == L2TP_ENCAP_UDP)
 		dp_udp_port_ref(dp, p->udp_local_port);
 	if (vc->p.encap == L2TP_ENCAP_UDP)
 		dp_udp_port_unref(dp, vc->p.udp_local_port);
 	vc->p = *p;
-	vc_publish(dp, vc, fp);
+	if (vc_publish(dp, vc, fp) != 0)
+		DP_LOG(CRIT, "VC %s: replacing existing keys failed", vc->name);
 	vc->fp = fp;
 	if (vc_retire_fp(dp, old) < 0)
 		DP_LOG(CRIT, "VC %s: old record leaked", vc->name);
+}
+
+/*
+ * Each worker meters what it receives of a direction on its own, so a
+ * contract is split evenly between the workers that poll the direction's
+ * ingress port (RSS spreads flows over them).
+ */
+static void
+vc_meters_per_worker(const struct dp *dp, const struct dp_vc_params *p, uint8_t net_port,
+		     struct dp_vc_params *out)
+{
+	unsigned int enc = __builtin_popcountll(dp->port_workers[p->ac_port]);
+	unsigned int dec = __builtin_popcountll(dp->port_workers[net_port]);
+
+	*out = *p;
+	if (enc > 1) {
+		out->enc_meter.rate /= enc;
+		out->enc_meter.peak /= enc;
+	}
+	if (dec > 1) {
+		out->dec_meter.rate /= dec;
+		out->dec_meter.peak /= dec;
+	}
 }
 
 int
@@ -547,6 +617,7 @@ dp_vc_activate(struct dp_vc *vc, const struct dp_vc_params *p)
 {
 	struct dp *dp = vc->dp;
 	struct vc_store *s = dp->vcs;
+	struct dp_vc_params per_worker;
 	struct vcs_addr nh_addr;
 	struct vc_fp *fp;
 	struct neigh *nh;
@@ -572,7 +643,9 @@ dp_vc_activate(struct dp_vc *vc, const struct dp_vc_params *p)
 		neigh_put(dp->ports[net_port].neigh, nh);
 		return -ENOSPC;
 	}
-	rc = vc_fp_build(fp, vc->index, p, &dp->ports[p->ac_port], &dp->ports[net_port], nh);
+	vc_meters_per_worker(dp, p, net_port, &per_worker);
+	rc = vc_fp_build(fp, vc->index, &per_worker, &dp->ports[p->ac_port], &dp->ports[net_port],
+			 nh);
 	if (rc == 0) {
 		if (vc->state == VC_ACTIVE) {
 			vc_reactivate(dp, vc, p, fp);
@@ -705,6 +778,12 @@ dp_vc_name(const struct dp_vc *vc)
 	return vc->name;
 }
 
+void
+dp_vc_set_name(struct dp_vc *vc, const char *name)
+{
+	snprintf(vc->name, sizeof(vc->name), "%s", name);
+}
+
 const struct dp_vc_params *
 dp_vc_get_params(const struct dp_vc *vc)
 {
@@ -726,12 +805,10 @@ dp_vc_get_stats(const struct dp_vc *vc, struct dp_vc_stats *st)
 		st->dec_pkts += vc_ctr_read(&ws->dec.pkts);
 		st->dec_bytes += vc_ctr_read(&ws->dec.bytes);
 		for (i = 0; i < DP_ENC_DROP_MAX; i++)
-			st->enc_drops[i] += vc_ctr_read(&ws->enc.drops[i]);
+			st->enc_drops[i] += vc_ctr_read(&ws->enc_drops[i]);
 		for (i = 0; i < DP_DEC_DROP_MAX; i++)
-			st->dec_drops[i] += vc_ctr_read(&ws->dec.drops[i]);
+			st->dec_drops[i] += vc_ctr_read(&ws->dec_drops[i]);
 	}
-	st->enc_pkts += vc->ctrl_pkts;
-	st->enc_bytes += vc->ctrl_bytes;
 	st->enc_drops[DP_ENC_DROP_NO_ROUTE] += vc->ctrl_no_route;
 	st->enc_drops[DP_ENC_DROP_TX_FULL] += vc->ctrl_tx_full;
 }
@@ -777,8 +854,7 @@ vc_next_hop(const struct dp_vc *vc)
 }
 
 void
-vc_held_done(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_outcome outcome,
-	     uint32_t bytes)
+vc_held_dropped(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_drop why)
 {
 	struct vc_store *s = dp->vcs;
 	struct worker *w;
@@ -788,18 +864,13 @@ vc_held_done(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_outcome
 		return;
 	vc = &s->slots[index];
 	if (vc->state != VC_FREE) {
-		if (outcome == VC_HELD_SENT) {
-			vc->ctrl_pkts++;
-			vc->ctrl_bytes += bytes;
-		} else if (outcome == VC_HELD_TX_FULL) {
+		if (why == VC_HELD_TX_FULL)
 			vc->ctrl_tx_full++;
-		} else {
+		else
 			vc->ctrl_no_route++;
-		}
 	}
-	/* after the transmit: the worker may send directly once it sees this */
 	w = dp->workers[worker];
-	__atomic_store_n(&w->released[index], w->released[index] + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&w->ctrl_dropped[index], w->ctrl_dropped[index] + 1, __ATOMIC_RELEASE);
 }
 
 void

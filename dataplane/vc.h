@@ -20,6 +20,7 @@
 #include <rte_byteorder.h>
 #include <rte_common.h>
 #include <rte_hash.h>
+#include <rte_meter.h>
 
 #include "dp.h"
 
@@ -52,7 +53,7 @@ struct vc_fp {
 	uint8_t net_port;
 	rte_be16_t ac_vlan_tci; /* tag pushed or rewritten on decap */
 	/* decap checks */
-	rte_be16_t udp_local_port;
+	rte_be16_t udp_local_port, udp_remote_port;
 	uint8_t rx_cookie_len;
 	uint8_t l2ss_len;
 	uint8_t rx_cookie[L2TP_COOKIE_MAX];
@@ -68,24 +69,36 @@ struct vc_fp {
 	uint8_t l2ss_off;	/* from the start of the header, 0 without L2SS */
 	uint32_t ip_sum;	/* IPv4: raw sum of the template header, total length 0 */
 	uint8_t hdr[VC_HDR_MAX] __rte_aligned(16);
+	/* QoS: a generation per contract, 0 without one; a worker sets up
+	 * its meter state when it first meets a new generation */
+	uint32_t enc_meter_gen, dec_meter_gen;
+	struct rte_meter_trtcm_profile enc_meter, dec_meter;
 } __rte_cache_aligned;
 
-/* Per worker, per VC: written only by that worker, read by the control
- * thread with relaxed loads. Two cache lines, one per direction. */
+/*
+ * Per worker, per VC: written only by that worker, read by the control
+ * thread with relaxed loads. What every packet touches shares the first
+ * cache line; drops and meters (only with a QoS contract) come after.
+ */
 struct vc_wstate {
 	struct {
 		uint64_t pkts, bytes;
-		uint64_t drops[DP_ENC_DROP_MAX];
-		uint32_t tx_seq; /* next L2SS sequence number to send */
-		uint32_t punted; /* packets handed to the control thread to hold */
-		uint8_t held;	 /* some of them may not have left yet */
-	} enc __rte_cache_aligned;
+		uint32_t tx_seq;   /* next L2SS sequence number to send */
+		uint32_t punted;   /* handed to the control thread to hold... */
+		uint32_t returned; /* ...and come back to be sent (vc_held_dropped: the rest) */
+		uint32_t meter_gen;
+		uint8_t held; /* punted != returned + dropped, possibly */
+	} enc;
 	struct {
 		uint64_t pkts, bytes;
-		uint64_t drops[DP_DEC_DROP_MAX];
-		uint32_t rx_seq; /* next expected L2SS sequence number */
-	} dec __rte_cache_aligned;
-};
+		uint32_t rx_seq;     /* next expected L2SS sequence number */
+		uint16_t out_of_seq; /* consecutive packets refused as old */
+		uint32_t meter_gen;
+	} dec;
+	uint64_t enc_drops[DP_ENC_DROP_MAX] __rte_cache_aligned;
+	uint64_t dec_drops[DP_DEC_DROP_MAX];
+	struct rte_meter_trtcm enc_meter, dec_meter;
+} __rte_cache_aligned;
 
 /* Single-writer counter update: a plain add, published without tearing. */
 static inline void
@@ -111,7 +124,7 @@ vc_table_size(unsigned int max_vcs)
 	return max_vcs + max_vcs / 8 + 64;
 }
 
-struct vc_store *vc_store_create(struct dp *dp, unsigned int max_vcs);
+struct vc_store *vc_store_create(unsigned int max_vcs);
 void vc_store_destroy(struct vc_store *s);
 
 /* Reclamation, in two steps around draining the punt rings: first note
@@ -127,17 +140,16 @@ struct neigh *vc_next_hop(const struct dp_vc *vc);
 
 /*
  * A packet that worker held back for VC index (its next hop unresolved)
- * has left through the control thread, or was dropped. Counts it, and
- * tells the worker, which keeps handing the VC's packets over until all
- * it handed over are done: so no held packet is overtaken on the wire.
+ * was dropped by the control thread: count it, and tell the worker. A
+ * held packet that is sent goes back to its worker (dp_inject), which
+ * counts it itself; until all it handed over are back or dropped, the
+ * worker keeps handing the VC's packets over, so none is overtaken.
  */
-enum vc_held_outcome {
-	VC_HELD_SENT,
-	VC_HELD_NO_ROUTE,
-	VC_HELD_TX_FULL,
+enum vc_held_drop {
+	VC_HELD_NO_ROUTE, /* unresolved: queue full, resolution failed, VC closed */
+	VC_HELD_TX_FULL,  /* resolved, but its worker could not take it back */
 };
-void vc_held_done(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_outcome outcome,
-		  uint32_t bytes);
+void vc_held_dropped(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_drop why);
 
 /* Fill a record for params p; -EINVAL if they cannot be carried (the
  * header does not fit the network port's MTU). */

@@ -49,11 +49,11 @@ worker_tx_flush(struct worker *w, uint8_t port)
 		if (p->network) {
 			vc_ctr_add(&ws->enc.pkts, -1);
 			vc_ctr_add(&ws->enc.bytes, -(uint64_t)len);
-			vc_ctr_add(&ws->enc.drops[DP_ENC_DROP_TX_FULL], 1);
+			vc_ctr_add(&ws->enc_drops[DP_ENC_DROP_TX_FULL], 1);
 		} else {
 			vc_ctr_add(&ws->dec.pkts, -1);
 			vc_ctr_add(&ws->dec.bytes, -(uint64_t)len);
-			vc_ctr_add(&ws->dec.drops[DP_DEC_DROP_TX_FULL], 1);
+			vc_ctr_add(&ws->dec_drops[DP_DEC_DROP_TX_FULL], 1);
 		}
 		rte_pktmbuf_free(m);
 	}
@@ -95,7 +95,9 @@ worker_punt(struct worker *w, struct rte_mbuf *m, enum punt_reason reason, uint8
 		worker_drop(w, m, DP_DROP_PUNT_FULL);
 		return false;
 	}
-	vc_ctr_add(&w->st.punted, 1);
+	/* a held packet is counted when it leaves or is dropped */
+	if (reason != PUNT_NEIGH)
+		vc_ctr_add(&w->st.punted, 1);
 	return true;
 }
 
@@ -110,10 +112,55 @@ static inline bool
 worker_must_hold(const struct worker *w, struct vc_wstate *ws, uint32_t vc, uint64_t mac)
 {
 	if (!(mac & NEIGH_MAC_VALID) ||
-	    __atomic_load_n(&w->released[vc], __ATOMIC_ACQUIRE) != ws->enc.punted)
+	    ws->enc.punted !=
+		    ws->enc.returned + __atomic_load_n(&w->ctrl_dropped[vc], __ATOMIC_ACQUIRE))
 		return true;
 	ws->enc.held = 0;
 	return false;
+}
+
+/*
+ * Held packets the control thread gives back once their next hop
+ * answered: sent before anything received in this loop, so they keep
+ * their order. All of them, every loop: none may outlive the quiescent
+ * state that ends a deactivation's grace period.
+ */
+static void
+worker_inject(struct worker *w)
+{
+	struct rte_mbuf *pkts[BURST_MAX];
+	unsigned int n, i;
+
+	while ((n = rte_ring_sc_dequeue_burst(w->inject, (void **)pkts, BURST_MAX, NULL)) != 0) {
+		for (i = 0; i < n; i++) {
+			struct rte_mbuf *m = pkts[i];
+			struct vc_wstate *ws = &w->vcs[m->hash.usr];
+
+			ws->enc.returned++;
+			vc_ctr_add(&ws->enc.pkts, 1);
+			vc_ctr_add(&ws->enc.bytes, rte_pktmbuf_pkt_len(m));
+			worker_tx(w, pkt_meta(m)->port, m, m->hash.usr);
+		}
+	}
+}
+
+/*
+ * A VC's traffic contract for one direction. The worker sets up its own
+ * meter state when it first meets a contract (a new generation), so a
+ * QoS change never has the control thread write live worker state.
+ */
+static inline bool
+worker_meter_green(uint32_t *gen, struct rte_meter_trtcm *m, uint32_t contract,
+		   const struct rte_meter_trtcm_profile *prof, uint64_t now, uint32_t len)
+{
+	/* rte_meter only reads the profile, whatever its prototypes say */
+	struct rte_meter_trtcm_profile *p = (struct rte_meter_trtcm_profile *)(uintptr_t)prof;
+
+	if (unlikely(*gen != contract)) {
+		rte_meter_trtcm_config(m, p);
+		*gen = contract;
+	}
+	return rte_meter_trtcm_color_blind_check(m, p, now, len) == RTE_COLOR_GREEN;
 }
 
 static void
@@ -125,7 +172,7 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 	uint32_t keys[BURST_MAX];
 	const void *kp[BURST_MAX];
 	void *fps[BURST_MAX];
-	uint64_t hits = 0;
+	uint64_t hits = 0, now;
 	unsigned int nd = 0, i;
 
 	for (i = 0; i < PREFETCH_AHEAD && i < n; i++)
@@ -142,9 +189,13 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 			worker_drop(w, m, DP_DROP_IP_CHECKSUM);
 			continue;
 		}
+		/* NONE: the header's integrity was checked, its checksum field
+		 * was not filled in (a virtual NIC's partial checksum) */
 		cls = pkt_classify_net(rte_pktmbuf_mtod(m, const uint8_t *),
 				       rte_pktmbuf_data_len(m), rte_pktmbuf_pkt_len(m),
-				       ipck != RTE_MBUF_F_RX_IP_CKSUM_GOOD, h, &np[nd], &why);
+				       ipck != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+					       ipck != RTE_MBUF_F_RX_IP_CKSUM_NONE,
+				       h, &np[nd], &why);
 		if ((cls == PKT_DATA || cls == PKT_CTRL) && np[nd].udp &&
 		    unlikely(!pkt_udp_csum_ok(m, &np[nd]))) {
 			worker_drop(w, m, DP_DROP_UDP_CHECKSUM);
@@ -179,6 +230,7 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 	for (i = 0; i < nd; i++)
 		if (hits >> i & 1)
 			rte_prefetch0(&w->vcs[((const struct vc_fp *)fps[i])->index].dec);
+	now = rte_rdtsc();
 	for (i = 0; i < nd; i++) {
 		struct rte_mbuf *m = data[i];
 		const struct vc_fp *fp = fps[i];
@@ -190,9 +242,13 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 			continue;
 		}
 		ws = &w->vcs[fp->index];
-		r = pkt_decap(m, fp, &np[i], &ws->dec.rx_seq);
+		r = pkt_decap(m, fp, &np[i], &ws->dec.rx_seq, &ws->dec.out_of_seq);
+		if (r == DP_DEC_DROP_MAX && fp->dec_meter_gen != 0 &&
+		    !worker_meter_green(&ws->dec.meter_gen, &ws->dec_meter, fp->dec_meter_gen,
+					&fp->dec_meter, now, rte_pktmbuf_pkt_len(m)))
+			r = DP_DEC_DROP_METER;
 		if (unlikely(r != DP_DEC_DROP_MAX)) {
-			vc_ctr_add(&ws->dec.drops[r], 1);
+			vc_ctr_add(&ws->dec_drops[r], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -203,16 +259,21 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 }
 
 /* A frame whose VLAN has no VC of its own may belong to the port's
- * whole-port VC. */
+ * whole-port VC: looked up once per burst, at the first such frame. */
 static inline const struct vc_fp *
-worker_ac_fallback(struct worker *w, uint8_t port, uint32_t key)
+worker_ac_fallback(struct worker *w, uint8_t port, uint32_t key, const struct vc_fp **whole,
+		   bool *looked)
 {
-	uint32_t whole = vc_ac_key(port, 0);
+	uint32_t whole_key = vc_ac_key(port, 0);
 	void *fp;
 
-	if (key == whole || rte_hash_lookup_data(w->ac_tbl, &whole, &fp) < 0)
+	if (key == whole_key)
 		return NULL;
-	return fp;
+	if (!*looked) {
+		*looked = true;
+		*whole = rte_hash_lookup_data(w->ac_tbl, &whole_key, &fp) < 0 ? NULL : fp;
+	}
+	return *whole;
 }
 
 static void
@@ -222,7 +283,9 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 	uint32_t keys[BURST_MAX];
 	const void *kp[BURST_MAX];
 	void *fps[BURST_MAX];
-	uint64_t hits = 0;
+	const struct vc_fp *whole = NULL;
+	bool whole_looked = false;
+	uint64_t hits = 0, now;
 	unsigned int nf = 0, i;
 
 	for (i = 0; i < n; i++) {
@@ -241,6 +304,7 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 	if (nf == 0)
 		return;
 	rte_hash_lookup_bulk_data(w->ac_tbl, kp, nf, &hits, fps);
+	now = rte_rdtsc();
 	for (i = 0; i < nf; i++) {
 		struct rte_mbuf *m = frames[i];
 		const struct vc_fp *fp = fps[i];
@@ -249,7 +313,7 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 		uint64_t mac;
 
 		if (!(hits >> i & 1)) {
-			fp = worker_ac_fallback(w, q->port, keys[i]);
+			fp = worker_ac_fallback(w, q->port, keys[i], &whole, &whole_looked);
 			if (fp == NULL) {
 				worker_drop(w, m, DP_DROP_UNKNOWN_AC);
 				continue;
@@ -257,14 +321,21 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 		}
 		ws = &w->vcs[fp->index];
 		if (unlikely(fp->flags & VC_F_REMOTE_DOWN)) {
-			vc_ctr_add(&ws->enc.drops[DP_ENC_DROP_REMOTE_DOWN], 1);
+			vc_ctr_add(&ws->enc_drops[DP_ENC_DROP_REMOTE_DOWN], 1);
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		if (fp->enc_meter_gen != 0 &&
+		    !worker_meter_green(&ws->enc.meter_gen, &ws->enc_meter, fp->enc_meter_gen,
+					&fp->enc_meter, now, rte_pktmbuf_pkt_len(m))) {
+			vc_ctr_add(&ws->enc_drops[DP_ENC_DROP_METER], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
 		mac = __atomic_load_n(&fp->nh->mac_word, __ATOMIC_RELAXED);
 		r = pkt_encap(m, fp, mac, &ws->enc.tx_seq);
 		if (unlikely(r != DP_ENC_DROP_MAX)) {
-			vc_ctr_add(&ws->enc.drops[r], 1);
+			vc_ctr_add(&ws->enc_drops[r], 1);
 			rte_pktmbuf_free(m);
 			continue;
 		}
@@ -275,6 +346,7 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 			if (worker_punt(w, m, PUNT_NEIGH, fp->net_port, NULL, fp->index)) {
 				ws->enc.punted++;
 				ws->enc.held = 1;
+				vc_ctr_add(&w->st.held, 1);
 			}
 			continue;
 		}
@@ -326,7 +398,8 @@ worker_main(void *arg)
 	while (!__atomic_load_n(&dp->quit, __ATOMIC_RELAXED)) {
 		uint32_t got = 0;
 
-		punted = w->st.punted;
+		punted = w->st.punted + w->st.held;
+		worker_inject(w);
 		for (i = 0; i < w->n_rxq; i++) {
 			const struct worker_rxq *q = &w->rxq[i];
 			uint16_t n =
@@ -341,7 +414,7 @@ worker_main(void *arg)
 				worker_ac_input(w, q, pkts, n);
 		}
 		worker_flush_all(w);
-		if (w->st.punted != punted)
+		if (w->st.punted + w->st.held != punted)
 			worker_wake_control(w);
 		/* No VC record is held past this point. */
 		rte_rcu_qsbr_quiescent(dp->qsv, w->index);
@@ -416,16 +489,19 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 	w->vcs = rte_zmalloc_socket("vc_wstate", (size_t)max_vcs * sizeof(*w->vcs),
 				    RTE_CACHE_LINE_SIZE, socket);
 	w->max_vcs = max_vcs;
-	w->released = rte_zmalloc_socket("vc_released", (size_t)max_vcs * sizeof(*w->released),
-					 RTE_CACHE_LINE_SIZE, socket);
+	w->ctrl_dropped =
+		rte_zmalloc_socket("vc_ctrl_dropped", (size_t)max_vcs * sizeof(*w->ctrl_dropped),
+				   RTE_CACHE_LINE_SIZE, socket);
 	snprintf(name, sizeof(name), "punt_w%u", index);
 	w->punt = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
+	snprintf(name, sizeof(name), "inject_w%u", index);
+	w->inject = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (ac)
 		w->ac_tbl = worker_table("ac", index, table_size, socket);
 	if (net)
 		w->net_tbl = worker_table("net", index, table_size, socket);
-	if (w->vcs == NULL || w->released == NULL || w->punt == NULL || (ac && w->ac_tbl == NULL) ||
-	    (net && w->net_tbl == NULL)) {
+	if (w->vcs == NULL || w->ctrl_dropped == NULL || w->punt == NULL || w->inject == NULL ||
+	    (ac && w->ac_tbl == NULL) || (net && w->net_tbl == NULL)) {
 		DP_LOG(ERR, "worker %u: out of memory for %u VCs", index, max_vcs);
 		worker_destroy(w);
 		return NULL;
@@ -445,12 +521,17 @@ worker_destroy(struct worker *w)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->punt);
 	}
+	if (w->inject != NULL) {
+		while (rte_ring_sc_dequeue(w->inject, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(w->inject);
+	}
 	rte_hash_free(w->ac_tbl);
 	rte_hash_free(w->net_tbl);
 	/* Slots of deleted VCs are poisoned (vc.c); rte_free writes them. */
 	if (w->vcs != NULL)
 		ASAN_UNPOISON_MEMORY_REGION(w->vcs, (size_t)w->max_vcs * sizeof(*w->vcs));
 	rte_free(w->vcs);
-	rte_free(w->released);
+	rte_free(w->ctrl_dropped);
 	rte_free(w);
 }

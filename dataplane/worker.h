@@ -38,7 +38,8 @@ struct worker_txbuf {
 
 struct worker_stats {
 	uint64_t rx_pkts;
-	uint64_t punted;
+	uint64_t punted; /* to the control thread, to be answered or consumed there */
+	uint64_t held;	 /* encapsulated, held there until their next hop answers */
 	uint64_t polls;
 	uint64_t idle_sleeps;
 	uint64_t drops[DP_DROP_MAX];
@@ -56,8 +57,11 @@ struct worker {
 	struct vc_wstate *vcs;	  /* indexed by VC slot */
 	unsigned int max_vcs;
 	/* Per VC slot: how many of the packets this worker handed over to be
-	 * held are done with; written by the control thread (vc_held_done). */
-	uint32_t *released;
+	 * held the control thread dropped (vc_held_dropped writes it). */
+	uint32_t *ctrl_dropped;
+	/* Held packets coming back to be sent, once their next hop answered;
+	 * the control thread produces, this worker consumes. */
+	struct rte_ring *inject;
 	struct rte_ring *punt; /* single producer (this worker), single consumer */
 
 	/* this lcore's alone */

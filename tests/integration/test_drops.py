@@ -14,7 +14,8 @@ documents:
   Ethernet header is cut short;
 - decap_drops.bad_cookie, decap_drops.wrong_peer (wrong source address,
   L2TP over IP for a UDP session, the session's ID on another L2TP UDP
-  port), drops.unknown_session (over IP and UDP);
+  port, from another UDP port of the peer), drops.unknown_session (over IP
+  and UDP);
 - drops.ip_checksum (IPv4 header), drops.udp_checksum (wrong over IPv4,
   wrong over IPv6, zero over IPv6), drops.ip_fragment (MF set, offset
   set, IPv6 fragment header);
@@ -122,6 +123,8 @@ def test(ctx):
                                       vt.PROTO_L2TP, src=PEER4B), dudp)
     # dudp's session ID to UDP port 2000, which carries L2TP for dudp2
     bad(dec_drops, "wrong_peer", dudp.from_peer(inner, dport=2000), dudp)
+    # from another UDP port of the peer (RFC 3931 §4.1.2.2: one port pair)
+    bad(dec_drops, "wrong_peer", dudp.from_peer(inner, sport=dudp.remote_port + 1), dudp)
     good(dudp6, f("dudp6-0", 90))
     good(dudp2, f("dudp2-0", 90))
 

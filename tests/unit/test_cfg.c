@@ -777,6 +777,65 @@ static const struct err_case err_cases[] = {
 	 "workers = ( { lcore = 1; " RX_ALL " },\n { lcore = 2; rx = ( { port = \"ac0\"; queue = 1; } ); } );\n"
 	 "sessions = ( { " PW("pw0") " " IDS " l2ss = \"default\"; sequencing = \"recv\"; } );\n",
 	 NULL /* receive-only sequencing has no single-writer constraint */},
+
+	/* MTU */
+	{"ports = ( { " AC0 " }, { " WAN0 " mtu = 1279; } );\n" WORKERS,
+	 "t.cfg:1: ports.wan0: mtu 1279 is too small for IPv6, which needs at least 1280"},
+	{"ports = ( { " AC0 " }, { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; "
+	 "ipv4 = \"192.0.2.1/24\"; mtu = 87; } );\n" WORKERS
+	 "sessions = ( { " PW("pw0") " " IDS " } );\n",
+	 "t.cfg:3: sessions.pw0: port \"wan0\" has mtu 87; this session's encapsulation and a "
+	 "minimum frame need 88"},
+	{"ports = ( { " AC0 " }, { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; "
+	 "ipv4 = \"192.0.2.1/24\"; mtu = 88; } );\n" WORKERS
+	 "sessions = ( { " PW("pw0") " " IDS " } );\n",
+	 NULL /* exactly enough */},
+
+	/* qos */
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n qos = 1; } );\n",
+	 "t.cfg:4: sessions.pw0.qos: expected a group { ... }"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n qos = { up = { }; }; } );\n",
+	 "t.cfg:4: sessions.pw0.qos: unknown setting \"up\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n qos = { tx = { }; }; } );\n",
+	 "t.cfg:4: sessions.pw0.qos.tx: missing required setting \"token_rate\""},
+	{BASE "sessions = ( { " PW("pw0") " " IDS "\n qos = { rx = { token_rate = 0; }; }; } );\n",
+	 "t.cfg:4: sessions.pw0.qos.rx.token_rate: must be between 1 and 1000000000000, got 0"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS
+	 "\n qos = { tx = { token_rate = 1000;\n peak_bandwidth = 999; }; }; } );\n",
+	 "t.cfg:5: sessions.pw0.qos.tx.peak_bandwidth: must be at least token_rate (1000), got 999"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS
+	 "\n qos = { tx = { token_rate = 1000; max_sdu_size = 63; }; }; } );\n",
+	 "t.cfg:4: sessions.pw0.qos.tx.max_sdu_size: must be between 64 and 65535, got 63"},
+	{BASE "sessions = ( { " PW("pw0") " " IDS
+	 "\n qos = { tx = { token_rate = 1000; rate = 1; }; }; } );\n",
+	 "t.cfg:4: sessions.pw0.qos.tx: unknown setting \"rate\""},
+
+	/* list bounds */
+	{"ports = ( { " AC0 " rx_queues = 64; }, { " WAN0 " rx_queues = 1; } );\n"
+	 "workers = ( { lcore = 1; rx = ( "
+	 "{ port = \"ac0\"; queue = 0; }, { port = \"ac0\"; queue = 1; }, { port = \"ac0\"; queue = 2; }, "
+	 "{ port = \"ac0\"; queue = 3; }, { port = \"ac0\"; queue = 4; }, { port = \"ac0\"; queue = 5; }, "
+	 "{ port = \"ac0\"; queue = 6; }, { port = \"ac0\"; queue = 7; }, { port = \"ac0\"; queue = 8; }, "
+	 "{ port = \"ac0\"; queue = 9; }, { port = \"ac0\"; queue = 10; }, { port = \"ac0\"; queue = 11; }, "
+	 "{ port = \"ac0\"; queue = 12; }, { port = \"ac0\"; queue = 13; }, { port = \"ac0\"; queue = 14; }, "
+	 "{ port = \"ac0\"; queue = 15; }, { port = \"ac0\"; queue = 16; }, { port = \"ac0\"; queue = 17; }, "
+	 "{ port = \"ac0\"; queue = 18; }, { port = \"ac0\"; queue = 19; }, { port = \"ac0\"; queue = 20; }, "
+	 "{ port = \"ac0\"; queue = 21; }, { port = \"ac0\"; queue = 22; }, { port = \"ac0\"; queue = 23; }, "
+	 "{ port = \"ac0\"; queue = 24; }, { port = \"ac0\"; queue = 25; }, { port = \"ac0\"; queue = 26; }, "
+	 "{ port = \"ac0\"; queue = 27; }, { port = \"ac0\"; queue = 28; }, { port = \"ac0\"; queue = 29; }, "
+	 "{ port = \"ac0\"; queue = 30; }, { port = \"ac0\"; queue = 31; }, { port = \"ac0\"; queue = 32; }, "
+	 "{ port = \"ac0\"; queue = 33; }, { port = \"ac0\"; queue = 34; }, { port = \"ac0\"; queue = 35; }, "
+	 "{ port = \"ac0\"; queue = 36; }, { port = \"ac0\"; queue = 37; }, { port = \"ac0\"; queue = 38; }, "
+	 "{ port = \"ac0\"; queue = 39; }, { port = \"ac0\"; queue = 40; }, { port = \"ac0\"; queue = 41; }, "
+	 "{ port = \"ac0\"; queue = 42; }, { port = \"ac0\"; queue = 43; }, { port = \"ac0\"; queue = 44; }, "
+	 "{ port = \"ac0\"; queue = 45; }, { port = \"ac0\"; queue = 46; }, { port = \"ac0\"; queue = 47; }, "
+	 "{ port = \"ac0\"; queue = 48; }, { port = \"ac0\"; queue = 49; }, { port = \"ac0\"; queue = 50; }, "
+	 "{ port = \"ac0\"; queue = 51; }, { port = \"ac0\"; queue = 52; }, { port = \"ac0\"; queue = 53; }, "
+	 "{ port = \"ac0\"; queue = 54; }, { port = \"ac0\"; queue = 55; }, { port = \"ac0\"; queue = 56; }, "
+	 "{ port = \"ac0\"; queue = 57; }, { port = \"ac0\"; queue = 58; }, { port = \"ac0\"; queue = 59; }, "
+	 "{ port = \"ac0\"; queue = 60; }, { port = \"ac0\"; queue = 61; }, { port = \"ac0\"; queue = 62; }, "
+	 "{ port = \"ac0\"; queue = 63; }, { port = \"wan0\"; } ); } );\n",
+	 "t.cfg:2: workers[0].rx: must have at most 64 entries, got 65"},
 };
 /* clang-format on */
 

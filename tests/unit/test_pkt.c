@@ -370,6 +370,9 @@ build_b(struct vc_fp *fp, const struct dp_vc_params *a)
 }
 
 /* Classify m at B and decapsulate it in place with fp. */
+/* consecutive old sequence numbers, as a worker keeps them per VC */
+static uint16_t out_of_seq;
+
 static enum dp_dec_drop
 decap(const struct vc_fp *fp, struct rte_mbuf *m, uint32_t *rx_seq)
 {
@@ -381,7 +384,7 @@ decap(const struct vc_fp *fp, struct rte_mbuf *m, uint32_t *rx_seq)
 	CU_ASSERT_EQUAL_FATAL(classify_at(&host_b, f, rte_pktmbuf_data_len(m),
 					  rte_pktmbuf_pkt_len(m), true, &np, &why),
 			      PKT_DATA);
-	return pkt_decap(m, fp, &np, rx_seq);
+	return pkt_decap(m, fp, &np, rx_seq, &out_of_seq);
 }
 
 /* Decapsulate the frame b at B with fp and free it; the result. */
@@ -1691,31 +1694,32 @@ static void
 test_seq_accept(void)
 {
 	uint32_t e = 0;
+	uint16_t o = 0;
 
 	/* a new session starts at 0 */
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 0));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 1);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 1));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 1));
 	CU_ASSERT_EQUAL(e, 2);
 	/* duplicate, older */
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 1));
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 0));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 1));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 2);
 	/* a gap (lost packets): accepted, and expected moves past it */
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 100));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 100));
 	CU_ASSERT_EQUAL(e, 101);
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 99));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 99));
 	CU_ASSERT_EQUAL(e, 101);
 
 	/* wrap-around at 2^24 */
 	e = 0xffffff;
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 0xffffff));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0xffffff));
 	CU_ASSERT_EQUAL(e, 0);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 0));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 1);
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 0xffffff));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0xffffff));
 	e = 0xfffffe;
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 3));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 3));
 	CU_ASSERT_EQUAL(e, 4);
 
 	/*
@@ -1724,18 +1728,39 @@ test_seq_accept(void)
 	 * old and expected + 2^23 - 1 is the farthest jump ahead.
 	 */
 	e = 5;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 5 + 0x800000));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 5 + 0x800000));
 	CU_ASSERT_EQUAL(e, 5);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 5 + 0x7fffff));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 5 + 0x7fffff));
 	CU_ASSERT_EQUAL(e, 5 + 0x800000);
 	e = 0xfffff0;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK));
 	CU_ASSERT_EQUAL(e, 0xfffff0);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, (0xfffff0 + 0x7fffff) & L2TP_SEQ_MASK));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, (0xfffff0 + 0x7fffff) & L2TP_SEQ_MASK));
 	CU_ASSERT_EQUAL(e, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK);
 	e = 0;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, 0x800000));
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, 0x7fffff));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0x800000));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0x7fffff));
+}
+
+/* A peer that restarted (or a restart of ours) is followed after
+ * PKT_SEQ_RESYNC packets in a row that look old, not dropped forever. */
+static void
+test_seq_resync(void)
+{
+	uint32_t e = 5000000;
+	uint16_t o = 0;
+	unsigned int i;
+
+	for (i = 0; i < PKT_SEQ_RESYNC - 1; i++)
+		CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, i));
+	CU_ASSERT_EQUAL(e, 5000000);
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, PKT_SEQ_RESYNC - 1));
+	CU_ASSERT_EQUAL(e, PKT_SEQ_RESYNC);
+	CU_ASSERT_EQUAL(o, 0);
+	/* an in-order packet between old ones starts the count again */
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0));
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, PKT_SEQ_RESYNC));
+	CU_ASSERT_EQUAL(o, 0);
 }
 
 /* Vector 2 with L2SS word w. */
@@ -1911,6 +1936,7 @@ static const struct {
 	{"decap", "segments", test_decap_segments},
 	{"decap", "vlan", test_decap_vlan},
 	{"seq", "accept", test_seq_accept},
+	{"seq", "resync", test_seq_resync},
 	{"seq", "decap", test_seq_decap},
 	{"udp_csum", "verify", test_udp_csum},
 	{"udp_csum", "surplus", test_udp_csum_surplus},
