@@ -77,6 +77,27 @@ ctl_signal(struct ctl *c)
 	}
 }
 
+int
+ctl_add_service(struct ctl *c, ctl_service_fn fn, void *arg)
+{
+	if (c->n_services == CTL_MAX_SERVICES)
+		return -1;
+	c->services[c->n_services].fn = fn;
+	c->services[c->n_services++].arg = arg;
+	return 0;
+}
+
+int
+ctl_turn(struct ctl *c)
+{
+	int timeout = dp_poll(c->dp);
+	unsigned int i;
+
+	for (i = 0; i < c->n_services; i++)
+		c->services[i].fn(c->services[i].arg);
+	return timeout;
+}
+
 void
 ctl_run(struct ctl *c)
 {
@@ -85,7 +106,7 @@ ctl_run(struct ctl *c)
 	uint64_t now;
 
 	while (!c->quit) {
-		timeout = dp_poll(c->dp);
+		timeout = ctl_turn(c);
 		now = clock_ms();
 		if (c->stats_interval_s != 0) {
 			if (now >= c->next_stats_ms) {

@@ -13,6 +13,11 @@
 
 struct dp;
 
+#define CTL_MAX_SERVICES 4
+
+/* Work a control-plane module does at every turn of the loop. */
+typedef void (*ctl_service_fn)(void *arg);
+
 struct ctl {
 	struct dp *dp;
 	int epfd;
@@ -20,6 +25,11 @@ struct ctl {
 	bool quit;
 	unsigned int stats_interval_s; /* 0: no periodic counters */
 	uint64_t next_stats_ms;
+	unsigned int n_services;
+	struct {
+		ctl_service_fn fn;
+		void *arg;
+	} services[CTL_MAX_SERVICES];
 };
 
 /* Block SIGINT and SIGTERM in the calling thread and every thread it
@@ -27,6 +37,10 @@ struct ctl {
 void ctl_block_signals(void);
 
 int ctl_init(struct ctl *c, struct dp *dp, unsigned int stats_interval_s);
+int ctl_add_service(struct ctl *c, ctl_service_fn fn, void *arg);
+/* One turn without sleeping: the data plane's service, then every
+ * module's. */
+int ctl_turn(struct ctl *c);
 /* Run until SIGINT or SIGTERM. */
 void ctl_run(struct ctl *c);
 void ctl_fini(struct ctl *c);

@@ -16,10 +16,13 @@
 
 #include "cfg.h"
 #include "cfg_embedded.h"
+#include "cm.h"
 #include "ctl.h"
 #include "dp.h"
 #include "log.h"
+#include "miniport.h"
 #include "ss.h"
+#include "xc.h"
 
 #define EXIT_CONFIG  2 /* bad command line or configuration */
 #define EAL_ARGS_MAX 256
@@ -257,15 +260,120 @@ load_config(const struct opts *o, struct cfg *c)
 	return rc;
 }
 
+/* Everything the control thread runs, in the order it is built. */
+struct vcs {
+	struct dp *dp;
+	struct core *core;
+	struct xc *xc;
+	struct ss *ss;
+	struct ctl ctl;
+};
+
+static void
+on_link(void *arg, uint16_t port, bool up)
+{
+	core_link_status(arg, port, up);
+}
+
+static void
+on_service(void *arg)
+{
+	ss_service(arg);
+}
+
+/* The circuits the cross-connect owns: each session's, named as a Remote
+ * End ID would address it ("port" or "port.vlan"). */
+static struct xc_circuit *
+circuits_of(const struct cfg *c, unsigned int *n)
+{
+	struct xc_circuit *xcs = calloc(c->n_sessions + 1, sizeof(*xcs));
+	unsigned int i;
+
+	*n = 0;
+	for (i = 0; xcs != NULL && i < c->n_sessions; i++) {
+		const struct cfg_session *s = &c->sessions[i];
+		struct xc_circuit *x = &xcs[(*n)++];
+
+		if (s->ac_vlan != 0)
+			snprintf(x->name, sizeof(x->name), "%s.%u", c->ports[s->ac_port].name,
+				 s->ac_vlan);
+		else
+			snprintf(x->name, sizeof(x->name), "%s", c->ports[s->ac_port].name);
+		x->pw_type = s->pw_type;
+		x->circuit.port = (uint16_t)s->ac_port;
+		x->circuit.vlan = s->ac_vlan;
+	}
+	return xcs;
+}
+
+static int
+vcs_start(struct vcs *v, const struct cfg *c, const struct opts *o)
+{
+	struct cm_miniport mp;
+	struct xc_circuit *circuits;
+	unsigned int n;
+
+	v->dp = dp_create(c);
+	if (v->dp == NULL)
+		return -1;
+	miniport_of_dp(v->dp, &mp);
+	v->core = core_create(&mp);
+	if (v->core == NULL || ctl_init(&v->ctl, v->dp, o->stats_interval_s) < 0)
+		return -1;
+	core_telemetry_register(v->core);
+	dp_set_link_cb(v->dp, on_link, v->core);
+	circuits = circuits_of(c, &n);
+	v->xc = circuits != NULL ? xc_create(v->core, circuits, n) : NULL;
+	free(circuits);
+	if (v->xc == NULL)
+		return -1;
+	v->ss = ss_create(v->core, v->dp, c);
+	if (v->ss == NULL || ctl_add_service(&v->ctl, on_service, v->ss) < 0)
+		return -1;
+	/* Static sessions up before any frame flows: none finds its circuit
+	 * without its session. A session whose port's link is down waits. */
+	ctl_turn(&v->ctl);
+	if (ss_failed(v->ss) != 0) {
+		fprintf(stderr, "%u static session(s) could not be set up\n", ss_failed(v->ss));
+		return -1;
+	}
+	return dp_start(v->dp);
+}
+
+/* The MCM closes its calls through the client, every VC drains (at once:
+ * the workers are stopped) and goes; then the objects, then the ports.
+ * Returns 0 when nothing leaked: no call object, no mbuf. */
+static int
+vcs_stop(struct vcs *v)
+{
+	unsigned int turns, left;
+	int missing;
+
+	if (v->ss != NULL) {
+		ss_stop(v->ss);
+		for (turns = 0; !ss_idle(v->ss) && turns < 1000; turns++)
+			ctl_turn(&v->ctl);
+	}
+	ss_destroy(v->ss);
+	xc_destroy(v->xc);
+	core_telemetry_register(NULL);
+	left = core_destroy(v->core);
+	if (left != 0)
+		CP_LOG(ERR, "%u call-management objects left at exit", left);
+	ctl_fini(&v->ctl);
+	missing = dp_destroy(v->dp);
+	printf("mbufs: %s\n", missing == 0 ? "all back in the pool" : "some missing");
+	return missing != 0 || left != 0 ? -1 : 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	char *eargv[EAL_ARGS_MAX];
+	struct vcs v = {0};
 	struct opts o;
-	struct ctl ctl;
 	struct cfg c;
-	struct dp *dp;
-	int eargc, rc, missing;
+	int eargc, rc;
 
 	rc = parse_opts(argc, argv, &o);
 	if (rc >= 0)
@@ -281,34 +389,22 @@ main(int argc, char **argv)
 	ctl_block_signals();
 	if (rte_eal_init(eargc, eargv) < 0)
 		rte_exit(EXIT_FAILURE, "EAL: %s\n", rte_strerror(rte_errno));
-	dp = dp_create(&c);
-	if (dp == NULL)
-		rte_exit(EXIT_FAILURE, "data plane set-up failed\n");
-	/* Sessions first, so that no frame finds its circuit without one.
-	 * Next hops are solicited once a port's link is up, which the event
-	 * loop notices with the workers polling. */
-	if (ss_start(dp, &c) < 0 || dp_start(dp) < 0) {
-		dp_destroy(dp);
+	if (vcs_start(&v, &c, &o) < 0) {
+		vcs_stop(&v);
 		rte_exit(EXIT_FAILURE, "start-up failed\n");
-	}
-	if (ctl_init(&ctl, dp, o.stats_interval_s) < 0) {
-		dp_destroy(dp);
-		rte_exit(EXIT_FAILURE, "control thread set-up failed\n");
 	}
 	printf("vcswitch %s: running: %u ports, %u workers, %u sessions\n", VCS_VERSION, c.n_ports,
 	       c.n_workers, c.n_sessions);
 	fflush(stdout);
 
-	ctl_run(&ctl);
+	ctl_run(&v.ctl);
 
-	dp_stop(dp);
+	dp_stop(v.dp);
 	printf("=== final counters\n");
-	dp_dump(dp, stdout);
-	ctl_fini(&ctl);
-	missing = dp_destroy(dp);
-	printf("mbufs: %s\n", missing == 0 ? "all back in the pool" : "some missing");
+	dp_dump(v.dp, stdout);
+	rc = vcs_stop(&v);
 	cfg_free(&c);
 	rte_eal_cleanup();
 	eal_args_free();
-	return missing == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -233,5 +233,9 @@ void dp_dump(struct dp *dp, FILE *f);
 struct rte_tel_data;
 typedef int (*dp_telemetry_fn)(const char *cmd, const char *params, struct rte_tel_data *d);
 int dp_telemetry_register(const char *cmd, dp_telemetry_fn fn, const char *help);
+/* The key of entry i in a reply keyed by position ("0", "1", ...): user
+ * names may hold characters telemetry refuses in keys, and DPDK 22.11
+ * nests no dict in an array, so such entries carry their "name". */
+const char *dp_telemetry_index(char *buf, size_t len, unsigned int i);
 
 #endif

@@ -73,6 +73,13 @@ dp_telemetry_register(const char *cmd, dp_telemetry_fn fn, const char *help)
 	return rte_telemetry_register_cmd(cmd, stats_trampoline, help);
 }
 
+const char *
+dp_telemetry_index(char *buf, size_t len, unsigned int i)
+{
+	snprintf(buf, len, "%u", i);
+	return buf;
+}
+
 static void
 tel_drops(struct rte_tel_data *d, const char *name, const uint64_t *v, const char *const *names,
 	  unsigned int n)
@@ -145,8 +152,9 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 {
 	struct dp *dp = stats_dp;
 	unsigned int i;
+	char key[12];
 
-	rte_tel_data_start_dict(d);
+	rte_tel_data_start_dict(d); /* keyed by position: dp_telemetry_index() */
 	for (i = 0; i < dp->n_ports; i++) {
 		const struct dp_port *p = &dp->ports[i];
 		struct rte_tel_data *c = rte_tel_data_alloc();
@@ -157,6 +165,7 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		memset(&es, 0, sizeof(es));
 		rte_eth_stats_get(p->id, &es);
 		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_string(c, "name", p->name);
 		rte_tel_data_add_dict_string(c, "role", p->network ? "network" : "access");
 		rte_tel_data_add_dict_u64(c, "link_up", p->link_up);
 		rte_tel_data_add_dict_u64(c, "ipackets", es.ipackets);
@@ -167,7 +176,7 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		rte_tel_data_add_dict_u64(c, "ierrors", es.ierrors);
 		rte_tel_data_add_dict_u64(c, "oerrors", es.oerrors);
 		rte_tel_data_add_dict_u64(c, "rx_nombuf", es.rx_nombuf);
-		rte_tel_data_add_dict_container(d, p->name, c, 0);
+		rte_tel_data_add_dict_container(d, dp_telemetry_index(key, sizeof(key), i), c, 0);
 	}
 	return 0;
 }

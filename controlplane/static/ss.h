@@ -1,22 +1,36 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Static sessions: the pseudowires the configuration file sets up with
- * no control protocol (what Linux calls unmanaged sessions). Each one is
- * a VC activated at start; dp_destroy() reclaims them at shutdown.
+ * no control protocol (what Linux calls unmanaged sessions), offered by
+ * a miniport call manager (MCM). Once the client's SAP for a session's
+ * circuit is registered, the MCM creates a VC, activates it, offers the
+ * call and, when it is accepted, connects it at once: there is no remote
+ * handshake. When a port the session uses loses its link, the MCM closes
+ * the call (status link down) and offers it again when the link returns.
  */
 #ifndef VCS_SS_H
 #define VCS_SS_H
 
+#include <stdbool.h>
+
 struct cfg;
-struct cfg_session;
+struct core;
 struct dp;
-struct dp_vc_params;
+struct ss;
 
-/* The VC parameters a configured session stands for. */
-void ss_params(const struct cfg_session *s, struct dp_vc_params *p);
+struct ss *ss_create(struct core *core, struct dp *dp, const struct cfg *c);
 
-/* Create and activate every configured session. -1 (logged) if any
- * fails; dp_destroy() takes down the ones already up. */
-int ss_start(struct dp *dp, const struct cfg *c);
+/* Offer what is due; call from the control loop. */
+void ss_service(struct ss *ss);
+
+/* Sessions whose activation or offer failed (the ones whose links are
+ * down are waiting, not failed). */
+unsigned int ss_failed(const struct ss *ss);
+
+/* Begin closing everything: the client is told to close the AF. */
+void ss_stop(struct ss *ss);
+/* True once nothing of the MCM's is left in the core. */
+bool ss_idle(const struct ss *ss);
+void ss_destroy(struct ss *ss);
 
 #endif

@@ -657,14 +657,20 @@ class PcapPort:
     def ctrl(self):
         return read_pcap(self.tx_paths[-1])
 
+    def out_all(self):
+        """Frames of every TX queue, in transmit order (pcap timestamps)."""
+        sent = [(ts, q, f) for q, p in enumerate(self.tx_paths) for ts, f in read_pcap_ts(p)]
+        return [f for _, _, f in sorted(sent, key=lambda x: (x[0], x[1]))]
+
 
 class VcSwitch:
     """One vcswitch process. Build its ports and sessions, start(), poll
     its telemetry, stop(). The EAL settings of every test are fixed here:
-    lcores "0@0,1@1" (one worker), no hugepages, 256 MB, a unique file
-    prefix."""
+    lcores "0@0,1@1" (one worker) unless told otherwise, no hugepages,
+    256 MB, a unique file prefix."""
 
-    def __init__(self, ctx, name, *, dataplane=None, workers=None, eal_args=()):
+    def __init__(self, ctx, name, *, dataplane=None, workers=None, eal_args=(),
+                 lcores="0@0,1@1"):
         global _instances
         _instances += 1
         self.ctx, self.name = ctx, name
@@ -675,6 +681,7 @@ class VcSwitch:
         self.dataplane.update(dataplane or {})
         self.ports, self.rxqs, self.sessions = [], [], []
         self.workers = workers
+        self.lcores = lcores
         self.eal_args = list(eal_args)
         self.n_pcap = 0
         self.proc = None
@@ -699,8 +706,9 @@ class VcSwitch:
         devargs = "%s,rx_pcap=%s,%s" % (vdev, rx_path, ",".join("tx_pcap=" + t for t in tx))
         return devargs, PcapPort(name, rx_path, tx, f)
 
-    def access_pcap(self, name, rx=(), fifo=False, **extra):
-        devargs, port = self._pcap_devargs(name, rx, 1, fifo)
+    def access_pcap(self, name, rx=(), fifo=False, n_tx=1, **extra):
+        """n_tx: one TX queue per worker."""
+        devargs, port = self._pcap_devargs(name, rx, n_tx, fifo)
         self.ports.append(dict({"name": name, "devargs": devargs, "role": "access"}, **extra))
         self.rxqs.append({"port": name})
         return port
@@ -732,7 +740,7 @@ class VcSwitch:
             self.sessions.append(pw.cfg() if isinstance(pw, Pw) else pw)
 
     def config(self):
-        c = {"eal": {"lcores": "0@0,1@1", "hugepages": False, "memory_mb": 256,
+        c = {"eal": {"lcores": self.lcores, "hugepages": False, "memory_mb": 256,
                      "file_prefix": self.prefix},
              "dataplane": self.dataplane,
              "ports": self.ports,

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <rte_telemetry.h>
+
+#include "dp.h"
+#include "log.h"
+#include "xc.h"
+
+#define XC_MAX_AFS 4
+
+struct xc;
+struct xc_af;
+
+/* A VC a call manager made toward us; it carries at most one call on
+ * one of our circuits. */
+struct xc_vc {
+	struct xc_af *af;
+	struct cm_vc_h vc;
+	int circuit; /* -1 without a call */
+	TAILQ_ENTRY(xc_vc) link;
+};
+
+/* One circuit's SAP in one address family. */
+struct xc_sap {
+	struct xc_af *af;
+	unsigned int circuit;
+	struct cm_sap_h h;
+	bool registered;
+};
+
+struct xc_af {
+	struct xc *x;
+	struct cm_af af;
+	struct cm_af_h h;
+	bool open;
+	bool closing; /* the call manager asked us to let go */
+	struct xc_sap *saps;
+	TAILQ_HEAD(, xc_vc) vcs;
+};
+
+enum xc_circ_state {
+	CIRC_FREE,
+	CIRC_OFFERED,
+	CIRC_CONNECTED,
+	CIRC_CLOSING,
+};
+
+struct xc_circ {
+	struct xc_circuit def;
+	enum xc_circ_state state;
+	struct xc_vc *vc;
+	uint64_t calls, rejected;
+};
+
+struct xc {
+	struct core *c;
+	struct cm_bind_h bind;
+	struct xc_circ *circs;
+	unsigned int n_circs;
+	struct xc_af afs[XC_MAX_AFS];
+	unsigned int n_afs;
+};
+
+static const struct cm_party_h no_party;
+
+static void
+xc_register_saps(struct xc_af *a)
+{
+	struct xc *x = a->x;
+	enum cm_status st;
+	unsigned int i;
+
+	a->open = true;
+	for (i = 0; i < x->n_circs; i++) {
+		struct xc_sap *s = &a->saps[i];
+		struct cm_sap sap = {
+			.pw_type = x->circs[i].def.pw_type,
+			.circuit = x->circs[i].def.circuit,
+		};
+
+		memcpy(sap.remote_end_id, x->circs[i].def.name, sizeof(sap.remote_end_id));
+		st = cl_register_sap(x->c, a->h, s, &sap, &s->h);
+		if (st == CM_SUCCESS)
+			s->registered = true;
+		else if (st != CM_PENDING)
+			CP_LOG(ERR, "circuit %s: SAP refused by AF %u: %s", x->circs[i].def.name,
+			       a->af.family, cm_status_name(st));
+	}
+}
+
+/* Once its calls and SAPs are gone, an AF being closed goes too; the
+ * core then completes the call manager's notification. */
+static void
+xc_af_try_close(struct xc_af *a)
+{
+	unsigned int i;
+
+	if (!a->closing || !a->open || !TAILQ_EMPTY(&a->vcs))
+		return;
+	for (i = 0; i < a->x->n_circs; i++)
+		if (a->saps[i].registered)
+			return;
+	if (cl_close_af(a->x->c, a->h) == CM_SUCCESS)
+		a->open = false;
+}
+
+static void
+xc_af_register_notify(void *bind_ctx, const struct cm_af *af)
+{
+	struct xc *x = bind_ctx;
+	struct xc_af *a;
+	enum cm_status st;
+
+	if (af->family != CM_AF_L2TP && af->family != CM_AF_L2TP_STATIC)
+		return;
+	if (x->n_afs == XC_MAX_AFS) {
+		CP_LOG(ERR, "cross-connect: too many address families");
+		return;
+	}
+	a = &x->afs[x->n_afs++];
+	a->x = x;
+	a->af = *af;
+	TAILQ_INIT(&a->vcs);
+	a->saps = calloc(x->n_circs, sizeof(*a->saps));
+	for (unsigned int i = 0; a->saps != NULL && i < x->n_circs; i++) {
+		a->saps[i].af = a;
+		a->saps[i].circuit = i;
+	}
+	if (a->saps == NULL) {
+		x->n_afs--;
+		return;
+	}
+	st = cl_open_af(x->c, x->bind, af, a, &a->h);
+	if (st == CM_SUCCESS)
+		xc_register_saps(a);
+	else if (st != CM_PENDING)
+		CP_LOG(ERR, "cross-connect: cannot open AF %u: %s", af->family, cm_status_name(st));
+}
+
+static void
+xc_open_af_complete(void *af_ctx, struct cm_af_h h, enum cm_status status)
+{
+	struct xc_af *a = af_ctx;
+
+	if (status != CM_SUCCESS) {
+		CP_LOG(ERR, "cross-connect: AF %u refused: %s", a->af.family,
+		       cm_status_name(status));
+		return;
+	}
+	a->h = h;
+	xc_register_saps(a);
+}
+
+static void
+xc_close_af_complete(enum cm_status status, void *af_ctx)
+{
+	struct xc_af *a = af_ctx;
+
+	if (status == CM_SUCCESS)
+		a->open = false;
+}
+
+static void
+xc_register_sap_complete(enum cm_status status, void *sap_ctx, const struct cm_sap *sap,
+			 struct cm_sap_h h)
+{
+	struct xc_sap *s = sap_ctx;
+
+	s->registered = status == CM_SUCCESS;
+	if (status != CM_SUCCESS)
+		CP_LOG(ERR, "circuit %s: SAP refused: %s", sap->remote_end_id,
+		       cm_status_name(status));
+	(void)h;
+}
+
+static void
+xc_deregister_sap_complete(enum cm_status status, void *sap_ctx)
+{
+	struct xc_sap *s = sap_ctx;
+
+	(void)status;
+	s->registered = false;
+	xc_af_try_close(s->af);
+}
+
+static enum cm_status
+xc_create_vc(void *af_ctx, struct cm_vc_h vc, void **vc_ctx)
+{
+	struct xc_af *a = af_ctx;
+	struct xc_vc *v = calloc(1, sizeof(*v));
+
+	if (v == NULL)
+		return CM_RESOURCES;
+	v->af = a;
+	v->vc = vc;
+	v->circuit = -1;
+	TAILQ_INSERT_TAIL(&a->vcs, v, link);
+	*vc_ctx = v;
+	return CM_SUCCESS;
+}
+
+static void
+xc_call_over(struct xc_vc *v)
+{
+	struct xc_circ *circ;
+
+	if (v->circuit < 0)
+		return;
+	circ = &v->af->x->circs[v->circuit];
+	circ->state = CIRC_FREE;
+	circ->vc = NULL;
+	v->circuit = -1;
+}
+
+static enum cm_status
+xc_delete_vc(void *vc_ctx)
+{
+	struct xc_vc *v = vc_ctx;
+	struct xc_af *a = v->af;
+
+	xc_call_over(v);
+	TAILQ_REMOVE(&a->vcs, v, link);
+	free(v);
+	xc_af_try_close(a);
+	return CM_SUCCESS;
+}
+
+static enum cm_status
+xc_incoming_call(void *sap_ctx, void *vc_ctx, struct cm_call_params *p)
+{
+	struct xc_sap *s = sap_ctx;
+	struct xc_vc *v = vc_ctx;
+	struct xc_circ *circ = &s->af->x->circs[s->circuit];
+	enum cm_status st = CM_SUCCESS;
+
+	if (s->af->closing)
+		st = CM_NOT_ACCEPTED;
+	else if (circ->vc != NULL)
+		st = CM_VC_NOT_AVAILABLE; /* one pseudowire per circuit */
+	else if (p->media.pw_type != circ->def.pw_type ||
+		 p->media.circuit.port != circ->def.circuit.port ||
+		 p->media.circuit.vlan != circ->def.circuit.vlan)
+		st = CM_INVALID_DATA;
+	if (st != CM_SUCCESS) {
+		circ->rejected++;
+		CP_LOG(NOTICE, "circuit %s: call refused: %s", circ->def.name, cm_status_name(st));
+		return st;
+	}
+	circ->vc = v;
+	circ->state = CIRC_OFFERED;
+	v->circuit = (int)s->circuit;
+	return CM_SUCCESS;
+}
+
+static void
+xc_call_connected(void *vc_ctx)
+{
+	struct xc_vc *v = vc_ctx;
+	struct xc_circ *circ;
+
+	if (v->circuit < 0)
+		return;
+	circ = &v->af->x->circs[v->circuit];
+	circ->state = CIRC_CONNECTED;
+	circ->calls++;
+	CP_LOG(INFO, "circuit %s: connected", circ->def.name);
+}
+
+static void
+xc_close(struct xc_vc *v)
+{
+	enum cm_status st;
+
+	if (v->circuit >= 0)
+		v->af->x->circs[v->circuit].state = CIRC_CLOSING;
+	st = cl_close_call(v->af->x->c, v->vc, no_party, NULL, 0);
+	if (st == CM_SUCCESS)
+		xc_call_over(v);
+	else if (st != CM_PENDING)
+		CP_LOG(ERR, "close call: %s", cm_status_name(st));
+}
+
+static void
+xc_incoming_close_call(enum cm_status status, void *vc_ctx, const void *data, size_t size)
+{
+	struct xc_vc *v = vc_ctx;
+
+	(void)data;
+	(void)size;
+	if (v->circuit >= 0)
+		CP_LOG(INFO, "circuit %s: closed by the network (%s)",
+		       v->af->x->circs[v->circuit].def.name, cm_status_name(status));
+	xc_close(v);
+}
+
+static void
+xc_close_call_complete(enum cm_status status, void *vc_ctx, void *party_ctx)
+{
+	(void)party_ctx;
+	if (status == CM_SUCCESS)
+		xc_call_over(vc_ctx);
+	else
+		CP_LOG(ERR, "close call failed: %s", cm_status_name(status));
+}
+
+static enum cm_status
+xc_notify_close_af(void *af_ctx)
+{
+	struct xc_af *a = af_ctx;
+	struct xc_vc *v, *next;
+	unsigned int i;
+
+	a->closing = true;
+	for (v = TAILQ_FIRST(&a->vcs); v != NULL; v = next) {
+		next = TAILQ_NEXT(v, link);
+		if (v->circuit >= 0 && a->x->circs[v->circuit].state != CIRC_CLOSING)
+			xc_close(v);
+	}
+	for (i = 0; i < a->x->n_circs; i++)
+		if (a->saps[i].registered && cl_deregister_sap(a->x->c, a->saps[i].h) == CM_SUCCESS)
+			a->saps[i].registered = false;
+	xc_af_try_close(a);
+	return a->open ? CM_PENDING : CM_SUCCESS;
+}
+
+/* The cross-connect makes no outgoing or multipoint calls yet: these
+ * completions and indications cannot reach it, and are only logged. */
+static void
+xc_make_call_complete(enum cm_status status, void *vc_ctx, struct cm_party_h party,
+		      struct cm_call_params *p)
+{
+	(void)vc_ctx, (void)party, (void)p;
+	CP_LOG(WARNING, "unexpected make-call completion: %s", cm_status_name(status));
+}
+
+static void
+xc_add_party_complete(enum cm_status status, void *party_ctx, struct cm_party_h party,
+		      struct cm_call_params *p)
+{
+	(void)party_ctx, (void)party, (void)p;
+	CP_LOG(WARNING, "unexpected add-party completion: %s", cm_status_name(status));
+}
+
+static void
+xc_drop_party_complete(enum cm_status status, void *party_ctx)
+{
+	(void)party_ctx;
+	CP_LOG(WARNING, "unexpected drop-party completion: %s", cm_status_name(status));
+}
+
+static void
+xc_incoming_drop_party(enum cm_status status, void *party_ctx, const void *data, size_t size)
+{
+	(void)party_ctx, (void)data, (void)size;
+	CP_LOG(WARNING, "unexpected incoming drop party: %s", cm_status_name(status));
+}
+
+static void
+xc_modify_call_qos_complete(enum cm_status status, void *vc_ctx, struct cm_call_params *p)
+{
+	(void)vc_ctx, (void)p;
+	CP_LOG(WARNING, "unexpected QoS completion: %s", cm_status_name(status));
+}
+
+/* A new contract from the network: the circuit takes any. */
+static void
+xc_incoming_call_qos_change(void *vc_ctx, struct cm_call_params *p)
+{
+	struct xc_vc *v = vc_ctx;
+
+	(void)p;
+	if (v->circuit >= 0)
+		CP_LOG(INFO, "circuit %s: QoS changed by the network",
+		       v->af->x->circs[v->circuit].def.name);
+}
+
+static const struct cl_handlers xc_handlers = {
+	.af_register_notify = xc_af_register_notify,
+	.open_af_complete = xc_open_af_complete,
+	.close_af_complete = xc_close_af_complete,
+	.register_sap_complete = xc_register_sap_complete,
+	.deregister_sap_complete = xc_deregister_sap_complete,
+	.make_call_complete = xc_make_call_complete,
+	.close_call_complete = xc_close_call_complete,
+	.add_party_complete = xc_add_party_complete,
+	.drop_party_complete = xc_drop_party_complete,
+	.modify_call_qos_complete = xc_modify_call_qos_complete,
+	.incoming_call = xc_incoming_call,
+	.call_connected = xc_call_connected,
+	.incoming_close_call = xc_incoming_close_call,
+	.incoming_drop_party = xc_incoming_drop_party,
+	.incoming_call_qos_change = xc_incoming_call_qos_change,
+	.notify_close_af = xc_notify_close_af,
+	.create_vc = xc_create_vc,
+	.delete_vc = xc_delete_vc,
+};
+
+static struct xc *xc_telemetry; /* one cross-connect per process */
+
+static int
+xc_tel_circuits(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct xc_circuit_state st;
+	unsigned int i;
+	char key[12];
+
+	(void)cmd, (void)params;
+	if (xc_telemetry == NULL)
+		return -ENODEV;
+	rte_tel_data_start_dict(d); /* keyed by position: dp_telemetry_index() */
+	for (i = 0; i < xc_telemetry->n_circs && i < 256; i++) {
+		struct rte_tel_data *e = rte_tel_data_alloc();
+
+		if (e == NULL)
+			return -ENOMEM;
+		xc_circuit_state(xc_telemetry, i, &st);
+		rte_tel_data_start_dict(e);
+		rte_tel_data_add_dict_string(e, "name", st.name);
+		rte_tel_data_add_dict_string(e, "state", st.state);
+		rte_tel_data_add_dict_u64(e, "calls", st.calls);
+		rte_tel_data_add_dict_u64(e, "rejected", st.rejected);
+		rte_tel_data_add_dict_container(d, dp_telemetry_index(key, sizeof(key), i), e, 0);
+	}
+	return 0;
+}
+
+struct xc *
+xc_create(struct core *c, const struct xc_circuit *circuits, unsigned int n)
+{
+	struct xc *x = calloc(1, sizeof(*x));
+	unsigned int i;
+
+	if (x == NULL)
+		return NULL;
+	x->c = c;
+	x->n_circs = n;
+	x->circs = calloc(n > 0 ? n : 1, sizeof(*x->circs));
+	if (x->circs == NULL) {
+		free(x);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		x->circs[i].def = circuits[i];
+	xc_telemetry = x;
+	dp_telemetry_register("/vcswitch/circuits", xc_tel_circuits,
+			      "Attachment circuits: state, calls connected, calls refused");
+	if (cl_register(c, &xc_handlers, x, &x->bind) != CM_SUCCESS) {
+		xc_destroy(x);
+		return NULL;
+	}
+	return x;
+}
+
+void
+xc_destroy(struct xc *x)
+{
+	unsigned int i;
+
+	if (x == NULL)
+		return;
+	if (!cm_handle_is_null(x->bind.v) && core_deregister(x->c, x->bind) != CM_SUCCESS)
+		CP_LOG(ERR, "cross-connect: address families still open");
+	for (i = 0; i < x->n_afs; i++)
+		free(x->afs[i].saps);
+	if (xc_telemetry == x)
+		xc_telemetry = NULL;
+	free(x->circs);
+	free(x);
+}
+
+unsigned int
+xc_circuit_count(const struct xc *x)
+{
+	return x->n_circs;
+}
+
+void
+xc_circuit_state(const struct xc *x, unsigned int i, struct xc_circuit_state *st)
+{
+	static const char *const names[] = {
+		[CIRC_FREE] = "free",
+		[CIRC_OFFERED] = "offered",
+		[CIRC_CONNECTED] = "connected",
+		[CIRC_CLOSING] = "closing",
+	};
+	const struct xc_circ *circ = &x->circs[i];
+
+	st->name = circ->def.name;
+	st->state = names[circ->state];
+	st->calls = circ->calls;
+	st->rejected = circ->rejected;
+}
