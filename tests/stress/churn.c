@@ -16,9 +16,20 @@
  * lcores: 0 = control thread, 1 = worker, 2 = traffic generator + sink
  * (shares CPU 0 with the control thread).
  *
- * --early-close is the negative control: it records a VC as closed when
- * its deactivation is *requested*, which is too early; the late-packet
- * check must then find packets still in flight.
+ * -e (early close) is the negative control: it records a VC as closed
+ * when its deactivation is *requested*, which is too early; the
+ * late-packet check must then find packets still in flight.
+ *
+ * -c (calls) makes every VC a call through the call-management core, as
+ * the L2TPv3 call manager will: a test stand-alone call manager creates
+ * and activates the VC and offers the call to the real cross-connect
+ * client, which accepts it on its circuit; the network closes it
+ * (incoming close), the client closes the call, the call manager
+ * deactivates the VC and completes the close once the data plane has let
+ * go, then deletes the VC. Meanwhile the stable calls get new contracts
+ * (re-activation plus a QoS-change indication), generous ones or none,
+ * which must not lose or reorder a frame. Everything the core owned must
+ * be gone at the end.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -36,10 +47,13 @@
 #include <rte_random.h>
 #include <rte_ring.h>
 
+#include "cm.h"
 #include "dp_priv.h"
+#include "miniport.h"
 #include "ut_dp.h"
 #include "ut_eal.h"
 #include "worker.h"
+#include "xc.h"
 
 #define MAX_VCS	      4096
 #define N_STABLE      64
@@ -52,12 +66,16 @@
 #define PAYLOAD_MAGIC 0x43485552u /* "CHUR" */
 #define ETHERTYPE_EXP 0x88b5	  /* local experimental: our payload */
 #define BURST	      32
+#define QOS_EVERY     64 /* churn operations per stable contract change */
 
+/* One incarnation of a VC. */
 struct inc {
 	uint32_t closed_net_pos; /* output ring positions at completion */
 	uint32_t closed_ac_pos;
 	uint16_t vlan;
 	uint8_t closed;
+	struct dp_vc *vc;    /* the data-plane VC, without -c */
+	struct cm_vc_h call; /* its call's VC, with -c */
 };
 
 static struct {
@@ -65,10 +83,12 @@ static struct {
 	volatile bool stop_gen;
 	volatile bool gen_done;
 	bool early_close;
+	bool calls;
 	struct inc *incs;
 	uint32_t n_incs;
 	uint32_t churn_sid[N_CHURN]; /* current local session ID of each slot, 0 if none */
-	struct dp_vc *churn_vc[N_CHURN];
+	struct inc *churn_inc[N_CHURN];
+	struct inc stable[N_STABLE];
 	/* generator/sink (lcore 2) */
 	uint64_t sent_ac, sent_net, not_sent;
 	uint64_t stable_sent[N_STABLE], stable_rcvd[N_STABLE];
@@ -77,6 +97,14 @@ static struct {
 	uint64_t late, stable_errors, corrupt;
 	/* control */
 	uint64_t activations, deactivations, completions;
+	/* -c: the core, the cross-connect and the test call manager */
+	struct core *core;
+	struct xc *xc;
+	struct cm_bind_h cm;
+	struct cm_af_h af;
+	bool af_open;
+	struct cm_sap_h sap_of_vlan[RTE_ETHER_MAX_VLAN_ID + 1];
+	uint64_t qos_changes, cm_errors;
 } t;
 
 static uint64_t
@@ -85,17 +113,28 @@ ring_tail(const struct rte_ring *r)
 	return __atomic_load_n(&r->prod.tail, __ATOMIC_ACQUIRE);
 }
 
+/* From now on, nothing may leave on in's sessions. */
+static void
+mark_closed(struct inc *in)
+{
+	in->closed_net_pos = (uint32_t)ring_tail(t.u.net_tx[0]);
+	in->closed_ac_pos = (uint32_t)ring_tail(t.u.ac_tx);
+	__atomic_store_n(&in->closed, 1, __ATOMIC_RELEASE);
+}
+
+/* The data plane has let go of in's VC. */
+static void
+vc_closed(struct inc *in)
+{
+	if (!t.early_close)
+		mark_closed(in);
+	t.completions++;
+}
+
 static void
 on_closed(struct dp_vc *vc, void *arg)
 {
-	struct inc *in = arg;
-
-	if (!t.early_close) {
-		in->closed_net_pos = (uint32_t)ring_tail(t.u.net_tx[0]);
-		in->closed_ac_pos = (uint32_t)ring_tail(t.u.ac_tx);
-		__atomic_store_n(&in->closed, 1, __ATOMIC_RELEASE);
-	}
-	t.completions++;
+	vc_closed(arg);
 	if (dp_vc_delete(vc) != 0)
 		abort();
 }
@@ -343,43 +382,6 @@ gen_main(void *arg)
 	return 0;
 }
 
-static void
-churn_op(unsigned int k)
-{
-	struct dp_vc_params p;
-	struct dp_vc *vc = t.churn_vc[k];
-	uint32_t i;
-
-	if (vc != NULL) {
-		i = t.churn_sid[k] - CHURN_SID0;
-		__atomic_store_n(&t.churn_sid[k], 0, __ATOMIC_RELAXED);
-		if (t.early_close) {
-			t.incs[i].closed_net_pos = (uint32_t)ring_tail(t.u.net_tx[0]);
-			t.incs[i].closed_ac_pos = (uint32_t)ring_tail(t.u.ac_tx);
-			__atomic_store_n(&t.incs[i].closed, 1, __ATOMIC_RELEASE);
-		}
-		if (dp_vc_deactivate(vc, on_closed, &t.incs[i]) != 1)
-			abort();
-		t.churn_vc[k] = NULL;
-		t.deactivations++;
-		return;
-	}
-	if (t.n_incs == MAX_INCS)
-		return;
-	i = t.n_incs;
-	t.incs[i].vlan = (uint16_t)(CHURN_VLAN0 + k);
-	__atomic_store_n(&t.n_incs, i + 1, __ATOMIC_RELEASE);
-	vc = dp_vc_create(t.u.dp, "churn");
-	ut_vc_params(&p, (uint16_t)(CHURN_VLAN0 + k), CHURN_SID0 + i);
-	if (vc == NULL || dp_vc_activate(vc, &p) != 0) {
-		fprintf(stderr, "churn: activation %u failed\n", i);
-		abort();
-	}
-	t.churn_vc[k] = vc;
-	__atomic_store_n(&t.churn_sid[k], CHURN_SID0 + i, __ATOMIC_RELAXED);
-	t.activations++;
-}
-
 static int
 fail(const char *what, uint64_t got, uint64_t want)
 {
@@ -387,36 +389,364 @@ fail(const char *what, uint64_t got, uint64_t want)
 	return 1;
 }
 
+static void
+die(const char *what, uint32_t i)
+{
+	fprintf(stderr, "churn: %s (incarnation %u)\n", what, i);
+	abort();
+}
+
+/* ---- -c: VCs as calls through the core ---- */
+
+static void
+call_params(struct cm_call_params *p, uint16_t vlan, uint32_t sid)
+{
+	struct dp_vc_params v;
+
+	ut_vc_params(&v, vlan, sid);
+	memset(p, 0, sizeof(*p));
+	cm_flowspec_none(&p->transmit);
+	cm_flowspec_none(&p->receive);
+	p->media.pw_type = v.pw_type;
+	p->media.circuit.port = v.ac_port;
+	p->media.circuit.vlan = v.ac_vlan;
+	p->media.encap = v.encap;
+	p->media.local = v.local;
+	p->media.remote = v.remote;
+	p->media.local_session_id = v.local_session_id;
+	p->media.remote_session_id = v.remote_session_id;
+}
+
+static void
+call_open(struct inc *in, uint32_t sid)
+{
+	struct cm_call_params p;
+
+	call_params(&p, in->vlan, sid);
+	if (co_create_vc(t.core, t.cm, t.af, in, &in->call) != CM_SUCCESS)
+		die("no VC", sid);
+	if (cm_activate_vc(t.core, in->call, &p) != CM_SUCCESS)
+		die("activation refused", sid);
+	if (cm_dispatch_incoming_call(t.core, t.sap_of_vlan[in->vlan], in->call, &p) != CM_SUCCESS)
+		die("call refused by the cross-connect", sid);
+	if (cm_dispatch_call_connected(t.core, in->call) != CM_SUCCESS)
+		die("cannot connect", sid);
+}
+
+/* The network ends the call; the cross-connect closes it, which reaches
+ * tcm_close_call. */
+static void
+call_close(struct inc *in)
+{
+	if (cm_dispatch_incoming_close_call(t.core, CM_DEST_OUT_OF_ORDER, in->call, NULL, 0) !=
+	    CM_SUCCESS)
+		die("incoming close refused", 0);
+}
+
+/* A stable call's new contract: as the L2TPv3 call manager will when a
+ * peer changes it, re-activate, then tell the client. Every other change
+ * is generous enough never to drop, or none at all. */
+static void
+call_change_qos(struct inc *in, uint32_t sid)
+{
+	struct cm_call_params p;
+
+	call_params(&p, in->vlan, sid);
+	if (t.qos_changes % 2 == 0) {
+		p.transmit.service_type = CM_SERVICETYPE_GUARANTEED;
+		p.transmit.token_rate = 10000000000ull; /* bytes/s */
+		p.transmit.token_bucket_size = 100000000;
+		p.receive = p.transmit;
+	}
+	if (cm_activate_vc(t.core, in->call, &p) != CM_SUCCESS ||
+	    cm_dispatch_incoming_call_qos_change(t.core, in->call, &p) != CM_SUCCESS)
+		die("QoS change refused", sid);
+	t.qos_changes++;
+}
+
+static enum cm_status
+tcm_open_af(void *bind_ctx, const struct cm_af *af, struct cm_af_h h, void **cm_af_ctx)
+{
+	(void)bind_ctx, (void)af;
+	t.af = h;
+	t.af_open = true;
+	*cm_af_ctx = &t;
+	return CM_SUCCESS;
+}
+
+static enum cm_status
+tcm_close_af(void *cm_af_ctx)
+{
+	(void)cm_af_ctx;
+	t.af_open = false;
+	return CM_SUCCESS;
+}
+
+static enum cm_status
+tcm_register_sap(void *cm_af_ctx, const struct cm_sap *sap, struct cm_sap_h h, void **cm_sap_ctx)
+{
+	(void)cm_af_ctx;
+	t.sap_of_vlan[sap->circuit.vlan] = h;
+	*cm_sap_ctx = &t.sap_of_vlan[sap->circuit.vlan];
+	return CM_SUCCESS;
+}
+
+static enum cm_status
+tcm_deregister_sap(void *cm_sap_ctx)
+{
+	((struct cm_sap_h *)cm_sap_ctx)->v = 0;
+	return CM_SUCCESS;
+}
+
+static enum cm_status
+tcm_close_call(void *cm_vc_ctx, void *cm_party_ctx, const void *data, size_t size)
+{
+	struct inc *in = cm_vc_ctx;
+
+	(void)cm_party_ctx, (void)data, (void)size;
+	if (t.early_close)
+		mark_closed(in);
+	return cm_deactivate_vc(t.core, in->call);
+}
+
+/* Deactivated: complete the close, then the creator deletes the VC. */
+static void
+tcm_deactivate_vc_complete(enum cm_status status, void *cm_vc_ctx)
+{
+	static const struct cm_party_h no_party;
+	struct inc *in = cm_vc_ctx;
+
+	vc_closed(in);
+	if (status != CM_SUCCESS ||
+	    cm_close_call_complete(t.core, CM_SUCCESS, in->call, no_party) != CM_SUCCESS ||
+	    co_delete_vc(t.core, t.cm, in->call) != CM_SUCCESS)
+		t.cm_errors++;
+	in->call.v = 0;
+}
+
+static enum cm_status
+tcm_delete_vc(void *cm_vc_ctx)
+{
+	(void)cm_vc_ctx;
+	return CM_SUCCESS;
+}
+
+static void
+tcm_notify_close_af_complete(void *cm_af_ctx, enum cm_status status)
+{
+	(void)cm_af_ctx;
+	if (status != CM_SUCCESS)
+		t.cm_errors++;
+}
+
+/* What the test never asks for: reaching one of these is an error. */
+static enum cm_status
+tcm_refuse(void)
+{
+	t.cm_errors++;
+	return CM_NOT_SUPPORTED;
+}
+
+static enum cm_status
+tcm_make_call(void *vc, struct cm_call_params *p, struct cm_party_h party, void **party_ctx)
+{
+	(void)vc, (void)p, (void)party, (void)party_ctx;
+	return tcm_refuse();
+}
+
+static enum cm_status
+tcm_drop_party(void *party_ctx, const void *data, size_t size)
+{
+	(void)party_ctx, (void)data, (void)size;
+	return tcm_refuse();
+}
+
+static enum cm_status
+tcm_modify_call_qos(void *vc, struct cm_call_params *p)
+{
+	(void)vc, (void)p;
+	return tcm_refuse();
+}
+
+static enum cm_status
+tcm_create_vc(void *af_ctx, struct cm_vc_h vc, void **vc_ctx)
+{
+	(void)af_ctx, (void)vc, (void)vc_ctx;
+	return tcm_refuse();
+}
+
+static void
+tcm_incoming_call_complete(enum cm_status status, void *vc, struct cm_call_params *p)
+{
+	(void)status, (void)vc, (void)p;
+	tcm_refuse();
+}
+
+static void
+tcm_activate_vc_complete(enum cm_status status, void *vc, struct cm_call_params *p)
+{
+	(void)status, (void)vc, (void)p;
+	tcm_refuse();
+}
+
+static void
+tcm_link_status(void *bind_ctx, uint16_t port, bool up)
+{
+	(void)bind_ctx, (void)port, (void)up;
+}
+
+static const struct cm_handlers tcm_handlers = {
+	.open_af = tcm_open_af,
+	.close_af = tcm_close_af,
+	.register_sap = tcm_register_sap,
+	.deregister_sap = tcm_deregister_sap,
+	.make_call = tcm_make_call,
+	.close_call = tcm_close_call,
+	.incoming_call_complete = tcm_incoming_call_complete,
+	.add_party = tcm_make_call,
+	.drop_party = tcm_drop_party,
+	.modify_call_qos = tcm_modify_call_qos,
+	.activate_vc_complete = tcm_activate_vc_complete,
+	.deactivate_vc_complete = tcm_deactivate_vc_complete,
+	.notify_close_af_complete = tcm_notify_close_af_complete,
+	.create_vc = tcm_create_vc,
+	.delete_vc = tcm_delete_vc,
+	.link_status = tcm_link_status,
+};
+
+/* The core on the data plane, the cross-connect with a circuit per VLAN
+ * the test uses, and the test call manager's address family, which the
+ * cross-connect opens and registers its SAPs in. */
+static int
+calls_setup(void)
+{
+	static const struct cm_af af = {.family = CM_AF_L2TP, .major = 3};
+	struct xc_circuit circ[N_STABLE + N_CHURN];
+	struct cm_miniport mp;
+	unsigned int i;
+
+	miniport_of_dp(t.u.dp, &mp);
+	t.core = core_create(&mp);
+	for (i = 0; i < N_STABLE + N_CHURN; i++) {
+		uint16_t vlan = i < N_STABLE ? STABLE_VLAN0 + i : CHURN_VLAN0 + i - N_STABLE;
+
+		snprintf(circ[i].name, sizeof(circ[i].name), "vlan%u", vlan);
+		circ[i].pw_type = L2TP_PW_ETH;
+		circ[i].circuit.port = UT_AC_PORT;
+		circ[i].circuit.vlan = vlan;
+	}
+	t.xc = t.core == NULL ? NULL : xc_create(t.core, circ, N_STABLE + N_CHURN);
+	if (t.xc == NULL || cm_register(t.core, &tcm_handlers, &t, &t.cm) != CM_SUCCESS ||
+	    cm_register_af(t.core, t.cm, &af) != CM_SUCCESS || !t.af_open)
+		return -1;
+	for (i = 0; i < N_STABLE; i++)
+		if (cm_handle_is_null(t.sap_of_vlan[STABLE_VLAN0 + i].v))
+			return -1;
+	return 0;
+}
+
+/* Everything closed: the call manager withdraws its AF; the client lets
+ * go of it; then nothing of either may be left in the core. */
+static int
+calls_teardown(void)
+{
+	unsigned int alive;
+
+	if (cm_notify_close_af(t.core, t.af) != CM_SUCCESS || t.af_open)
+		t.cm_errors++;
+	xc_destroy(t.xc);
+	if (core_deregister(t.core, t.cm) != CM_SUCCESS)
+		t.cm_errors++;
+	alive = core_destroy(t.core);
+	return alive == 0 ? 0 : fail("call objects left in the core", alive, 0);
+}
+
+/* ---- opening and closing VCs, either way ---- */
+
+static void
+vc_open(struct inc *in, uint32_t sid)
+{
+	struct dp_vc_params p;
+
+	if (t.calls) {
+		call_open(in, sid);
+	} else {
+		in->vc = dp_vc_create(t.u.dp, "churn");
+		ut_vc_params(&p, in->vlan, sid);
+		if (in->vc == NULL || dp_vc_activate(in->vc, &p) != 0)
+			die("activation failed", sid);
+	}
+}
+
+static void
+vc_close(struct inc *in)
+{
+	if (t.calls) {
+		call_close(in);
+		return;
+	}
+	if (t.early_close)
+		mark_closed(in);
+	if (dp_vc_deactivate(in->vc, on_closed, in) != 1)
+		abort();
+	in->vc = NULL;
+}
+
+static void
+churn_op(unsigned int k)
+{
+	struct inc *in = t.churn_inc[k];
+	uint32_t i;
+
+	if (in != NULL) {
+		__atomic_store_n(&t.churn_sid[k], 0, __ATOMIC_RELAXED);
+		t.churn_inc[k] = NULL;
+		vc_close(in);
+		t.deactivations++;
+		return;
+	}
+	if (t.n_incs == MAX_INCS)
+		return;
+	i = t.n_incs;
+	in = &t.incs[i];
+	in->vlan = (uint16_t)(CHURN_VLAN0 + k);
+	__atomic_store_n(&t.n_incs, i + 1, __ATOMIC_RELEASE);
+	vc_open(in, CHURN_SID0 + i);
+	t.churn_inc[k] = in;
+	__atomic_store_n(&t.churn_sid[k], CHURN_SID0 + i, __ATOMIC_RELAXED);
+	t.activations++;
+}
+
 int
 main(int argc, char **argv)
 {
 	double seconds = 10, rate = 24000;
-	struct dp_vc *stable[N_STABLE];
-	struct dp_vc_params p;
+	struct core_counts cc;
 	struct dp_stats st;
 	uint64_t hz, start, end, next, ops = 0, dropped;
 	unsigned int i, k = 0;
 	int ch, errors = 0, missing;
 
-	while ((ch = getopt(argc, argv, "s:r:e")) != -1) {
+	while ((ch = getopt(argc, argv, "s:r:ec")) != -1) {
 		if (ch == 's')
 			seconds = atof(optarg);
 		else if (ch == 'r')
 			rate = atof(optarg);
 		else if (ch == 'e')
 			t.early_close = true;
+		else if (ch == 'c')
+			t.calls = true;
 	}
-	ut_eal_init("0@0,1@1,2@0", "--log-level=user.vcswitch.dp:warning", NULL);
+	ut_eal_init("0@0,1@1,2@0", "--log-level=user.vcswitch.*:warning", NULL);
 	t.incs = calloc(MAX_INCS, sizeof(*t.incs));
-	if (t.incs == NULL || ut_dp_create(&t.u, "churn", MAX_VCS, 1) < 0) {
+	if (t.incs == NULL || ut_dp_create(&t.u, "churn", MAX_VCS, 1) < 0 ||
+	    (t.calls && calls_setup() < 0)) {
 		fprintf(stderr, "set-up failed\n");
 		return 1;
 	}
 	for (i = 0; i < N_STABLE; i++) {
-		stable[i] = dp_vc_create(t.u.dp, "stable");
-		ut_vc_params(&p, (uint16_t)(STABLE_VLAN0 + i), i + 1);
-		if (stable[i] == NULL || dp_vc_activate(stable[i], &p) != 0)
-			return 1;
+		t.stable[i].vlan = (uint16_t)(STABLE_VLAN0 + i);
+		vc_open(&t.stable[i], i + 1);
 	}
 	if (dp_start(t.u.dp) < 0 || rte_eal_remote_launch(gen_main, t.u.dp->pool, 2) < 0)
 		return 1;
@@ -434,6 +764,9 @@ main(int argc, char **argv)
 			churn_op(k);
 			k = (k + 1) % N_CHURN;
 			ops++;
+			if (t.calls && ops % QOS_EVERY == 0)
+				call_change_qos(&t.stable[ops / QOS_EVERY % N_STABLE],
+						(uint32_t)(ops / QOS_EVERY % N_STABLE + 1));
 			next = start + (uint64_t)((double)ops * (double)hz / rate);
 		}
 		dp_poll(t.u.dp);
@@ -452,20 +785,26 @@ main(int argc, char **argv)
 	while (sink_poll() != 0)
 		;
 	for (k = 0; k < N_CHURN; k++)
-		if (t.churn_vc[k] != NULL)
+		if (t.churn_inc[k] != NULL)
 			churn_op(k);
 	for (i = 0; i < N_STABLE; i++)
-		dp_vc_deactivate(stable[i], NULL, NULL);
+		vc_close(&t.stable[i]);
 	while (dp_vc_retiring(t.u.dp) != 0)
 		dp_poll(t.u.dp);
-	for (i = 0; i < N_STABLE; i++)
-		dp_vc_delete(stable[i]);
+	if (t.calls) {
+		core_get_counts(t.core, &cc);
+		errors += calls_teardown();
+	}
 	dp_get_stats(t.u.dp, &st);
 
 	printf("churn: %.1f s, %" PRIu64 " activations (%.0f/s), %" PRIu64
 	       " deactivations (%.0f/s), %" PRIu64 " completions\n",
 	       seconds, t.activations, (double)t.activations / seconds, t.deactivations,
 	       (double)t.deactivations / seconds, t.completions);
+	if (t.calls)
+		printf("calls: %" PRIu64 " set up, %" PRIu64 " closed, %" PRIu64
+		       " contract changes on stable calls\n",
+		       cc.calls_setup, cc.calls_closed, t.qos_changes);
 	printf("traffic: sent %" PRIu64 " (ac %" PRIu64 ", net %" PRIu64 "), forwarded %" PRIu64
 	       " (encap %" PRIu64 ", decap %" PRIu64 "), unknown ac %" PRIu64
 	       ", unknown session %" PRIu64 ", late %" PRIu64 "\n",
@@ -516,9 +855,18 @@ main(int argc, char **argv)
 		if (t.stable_rcvd[i] != t.stable_sent[i])
 			errors += fail("stable VC frames received", t.stable_rcvd[i],
 				       t.stable_sent[i]);
-	errors += t.completions != t.deactivations
-			  ? fail("completions", t.completions, t.deactivations)
+	errors += t.completions != t.deactivations + N_STABLE
+			  ? fail("completions", t.completions, t.deactivations + N_STABLE)
 			  : 0;
+	if (t.calls) {
+		errors += cc.calls_setup != t.activations + N_STABLE
+				  ? fail("calls set up", cc.calls_setup, t.activations + N_STABLE)
+				  : 0;
+		errors += cc.calls_closed != cc.calls_setup
+				  ? fail("calls closed", cc.calls_closed, cc.calls_setup)
+				  : 0;
+		errors += t.cm_errors != 0 ? fail("call-manager errors", t.cm_errors, 0) : 0;
+	}
 	errors += dp_vc_count(t.u.dp) != 0 ? fail("VCs left", dp_vc_count(t.u.dp), 0) : 0;
 	errors += rte_hash_count(t.u.dp->workers[0]->ac_tbl) != 0
 			  ? fail("AC table entries left", 0, 0)
