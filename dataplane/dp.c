@@ -70,6 +70,22 @@ dp_host_from_port(struct dp *dp, unsigned int i)
 	h->udp_ports = dp->udp_ports;
 }
 
+/* On EAL's interrupt thread: note the change and wake the control
+ * thread, which reads the links itself (dp_check_links). */
+static int
+dp_link_event(uint16_t port_id, enum rte_eth_event_type type, void *arg, void *ret_param)
+{
+	struct dp *dp = arg;
+	uint64_t one = 1;
+
+	(void)port_id, (void)type, (void)ret_param;
+	__atomic_store_n(&dp->link_event, 1, __ATOMIC_RELEASE);
+	/* EAGAIN: the counter is saturated, a wake-up is pending anyway */
+	if (write(dp->wake_fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		DP_LOG(WARNING, "link event: cannot wake the control thread: %s", strerror(errno));
+	return 0;
+}
+
 static int
 dp_create_ports(struct dp *dp, const struct cfg *c)
 {
@@ -84,6 +100,9 @@ dp_create_ports(struct dp *dp, const struct cfg *c)
 			return -1;
 		dp->n_ports = i + 1;
 		dp_host_from_port(dp, i);
+		if (p->lsc && rte_eth_dev_callback_register(p->id, RTE_ETH_EVENT_INTR_LSC,
+							    dp_link_event, dp) < 0)
+			p->lsc = false; /* polled instead */
 		if (rte_eth_link_get_nowait(p->id, &link) == 0)
 			p->link_up = link.link_status == RTE_ETH_LINK_UP;
 		if (!p->network)
@@ -249,6 +268,9 @@ dp_destroy(struct dp *dp)
 		worker_destroy(dp->workers[i]);
 	for (i = 0; i < dp->n_ports; i++) {
 		neigh_table_destroy(dp->ports[i].neigh);
+		if (dp->ports[i].lsc)
+			rte_eth_dev_callback_unregister(dp->ports[i].id, RTE_ETH_EVENT_INTR_LSC,
+							dp_link_event, dp);
 		port_close(&dp->ports[i]);
 	}
 	if (dp->pool != NULL) {
@@ -314,7 +336,10 @@ dp_check_links(struct dp *dp, uint64_t now)
 	struct rte_eth_link link;
 	unsigned int i;
 
-	if (now < dp->next_link_check_ms)
+	/* Ports without link events are polled; a link event brings the
+	 * check forward. */
+	if (!__atomic_exchange_n(&dp->link_event, 0, __ATOMIC_ACQUIRE) &&
+	    now < dp->next_link_check_ms)
 		return;
 	dp->next_link_check_ms = now + LINK_CHECK_MS;
 	for (i = 0; i < dp->n_ports; i++) {
@@ -374,7 +399,7 @@ dp_sleep_begin(struct dp *dp)
 		;
 	__atomic_store_n(&dp->sleeping, 1, __ATOMIC_RELAXED);
 	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
-	if (dp_punts_pending(dp)) {
+	if (dp_punts_pending(dp) || __atomic_load_n(&dp->link_event, __ATOMIC_ACQUIRE)) {
 		__atomic_store_n(&dp->sleeping, 0, __ATOMIC_RELAXED);
 		return false;
 	}

@@ -74,12 +74,13 @@ extern const char *const dp_enc_drop_names[DP_ENC_DROP_MAX];
 extern const char *const dp_dec_drop_names[DP_DEC_DROP_MAX];
 
 /* A traffic contract for one direction, enforced with a two-rate
- * three-colour meter (RFC 2698); anything not green is dropped. */
+ * three-colour meter (RFC 2698); anything not green (within both
+ * buckets) is dropped. */
 struct dp_meter {
 	uint64_t rate;	      /* committed, bytes/s; 0: no contract */
 	uint64_t bucket;      /* committed burst, bytes */
-	uint64_t peak;	      /* bytes/s, >= rate */
-	uint64_t peak_bucket; /* bytes, >= bucket */
+	uint64_t peak;	      /* bytes/s, >= rate; 0: the committed rate */
+	uint64_t peak_bucket; /* bytes; 0: the committed bucket */
 };
 
 /* What a VC carries: the media parameters of an L2TPv3 Ethernet PW. */

@@ -81,6 +81,7 @@ struct dp {
 	 * of its own, so that it does not disturb what workers read. */
 	int sleeping __rte_cache_aligned; /* control thread waits on wake_fd */
 	int wake_fd;
+	int link_event; /* set by EAL's interrupt thread: a port's link changed */
 
 	/* control thread */
 	unsigned int n_workers;

@@ -73,6 +73,10 @@ port_configure(struct dp_port *p, const struct cfg_port *cp, const struct rte_et
 	}
 	if (info->tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		conf.txmode.offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* Link changes as events where the PMD raises them; dp polls the
+	 * others. */
+	p->lsc = info->dev_flags != NULL && (*info->dev_flags & RTE_ETH_DEV_INTR_LSC) != 0;
+	conf.intr_conf.lsc = p->lsc;
 
 	rc = rte_eth_dev_configure(p->id, p->n_rxq, p->n_txq, &conf);
 	if (rc < 0) {
@@ -221,9 +225,10 @@ port_init(struct dp_port *p, uint8_t index, const struct cfg_port *cp, unsigned 
 		DP_LOG(ERR, "port %s: start: %s", p->name, rte_strerror(-rc));
 		return -1;
 	}
-	DP_LOG(INFO, "port %s: %s, ethdev %u, " RTE_ETHER_ADDR_PRT_FMT ", %u RX / %u TX queues%s",
+	DP_LOG(INFO, "port %s: %s, ethdev %u, " RTE_ETHER_ADDR_PRT_FMT ", %u RX / %u TX queues%s%s",
 	       p->name, p->network ? "network" : "access", p->id, RTE_ETHER_ADDR_BYTES(&p->mac),
-	       p->n_rxq, p->n_txq, p->csum_offload ? ", checksum offload" : "");
+	       p->n_rxq, p->n_txq, p->csum_offload ? ", checksum offload" : "",
+	       p->lsc ? ", link-state events" : "");
 	return 0;
 }
 

@@ -40,6 +40,7 @@ struct dp_port {
 	uint8_t v6_len;
 	bool has_v6_gw;
 	uint8_t v6_gw[16];
+	bool lsc; /* the PMD raises RTE_ETH_EVENT_INTR_LSC */
 	/* control thread only */
 	bool link_up;
 	struct neigh_table *neigh;

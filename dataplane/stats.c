@@ -168,6 +168,7 @@ tel_ports(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 		rte_tel_data_add_dict_string(c, "name", p->name);
 		rte_tel_data_add_dict_string(c, "role", p->network ? "network" : "access");
 		rte_tel_data_add_dict_u64(c, "link_up", p->link_up);
+		rte_tel_data_add_dict_u64(c, "link_events", p->lsc);
 		rte_tel_data_add_dict_u64(c, "ipackets", es.ipackets);
 		rte_tel_data_add_dict_u64(c, "opackets", es.opackets);
 		rte_tel_data_add_dict_u64(c, "ibytes", es.ibytes);

@@ -7,7 +7,7 @@
 #include "dp.h"
 #include "miniport.h"
 
-#define MTU_FRAME 1518 /* the smallest bucket holds one full frame */
+#define MAX_FRAME 1522 /* a full tagged Ethernet frame, FCS excluded */
 
 static bool
 given(uint64_t v)
@@ -16,10 +16,12 @@ given(uint64_t v)
 }
 
 /*
- * A FLOWSPEC as a two-rate meter: committed rate and bucket from the
- * token bucket, peak rate from PeakBandwidth (the token rate if none),
- * peak bucket from MaxSduSize (at least the committed bucket). Without a
- * bucket, 10 ms of the token rate, and at least one full frame.
+ * A FLOWSPEC as a two-rate meter whose green is conformance as RFC 2212
+ * defines it: at most b + rT and at most M + pT bytes in any time T. The
+ * committed bucket is the token bucket (r, b); without b, 10 ms of r and
+ * at least one full frame. The peak bucket is PeakBandwidth p with room
+ * for one frame of MaxSduSize M (a full tagged frame if M is not given);
+ * without p, the token bucket alone.
  */
 static void
 miniport_meter(const struct cm_flowspec *f, struct dp_meter *m)
@@ -29,11 +31,14 @@ miniport_meter(const struct cm_flowspec *f, struct dp_meter *m)
 		return;
 	m->rate = f->token_rate;
 	m->bucket = given(f->token_bucket_size) ? f->token_bucket_size
-						: RTE_MAX(f->token_rate / 100, (uint64_t)MTU_FRAME);
-	m->peak = given(f->peak_bandwidth) && f->peak_bandwidth != CM_POSITIVE_INFINITY_RATE
-			  ? f->peak_bandwidth
-			  : f->token_rate;
-	m->peak_bucket = given(f->max_sdu_size) ? RTE_MAX(f->max_sdu_size, m->bucket) : m->bucket;
+						: RTE_MAX(f->token_rate / 100, (uint64_t)MAX_FRAME);
+	if (given(f->peak_bandwidth) && f->peak_bandwidth != CM_POSITIVE_INFINITY_RATE) {
+		m->peak = f->peak_bandwidth;
+		m->peak_bucket = given(f->max_sdu_size) ? f->max_sdu_size : MAX_FRAME;
+	} else {
+		m->peak = m->rate;
+		m->peak_bucket = m->bucket;
+	}
 }
 
 void
