@@ -250,6 +250,8 @@ ss_close_call(void *cm_vc_ctx, void *cm_party_ctx, const void *data, size_t size
 	struct ss_session *s = cm_vc_ctx;
 
 	(void)cm_party_ctx, (void)data, (void)size;
+	if (s->state != SS_CLOSING)
+		s->last = CM_SUCCESS; /* the client closes it of its own accord */
 	s->state = SS_CLOSING;
 	/* the close completes once the VC is drained (deactivate_vc_complete) */
 	return mcm_deactivate_vc(s->ss->core, s->vc);
@@ -286,7 +288,10 @@ ss_deactivate_vc_complete(enum cm_status status, void *cm_vc_ctx)
 	/* Deactivated first, then complete the close (model §9 #7). */
 	s->state = SS_WAITING;
 	mcm_close_call_complete(s->ss->core, CM_SUCCESS, s->vc, no_party);
-	CP_LOG(INFO, "session %s: down (%s)", s->name, cm_status_name(s->last));
+	if (s->last == CM_SUCCESS)
+		CP_LOG(INFO, "session %s: closed by its circuit", s->name);
+	else
+		CP_LOG(INFO, "session %s: down (%s)", s->name, cm_status_name(s->last));
 	ss_rearm(s);
 }
 
@@ -319,6 +324,7 @@ ss_link_status(void *bind_ctx, uint16_t port, bool up)
 		} else if (s->state == SS_UP || s->state == SS_OFFERED) {
 			s->last = CM_STATUS_LINK_DOWN;
 			s->downs++;
+			s->state = SS_CLOSING; /* the client's close follows */
 			mcm_dispatch_incoming_close_call(ss->core, CM_STATUS_LINK_DOWN, s->vc, NULL,
 							 0);
 		} else {

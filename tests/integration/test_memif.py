@@ -106,10 +106,11 @@ def run_both_ways(ctx):
     b_ac.fifo.write(b_in)
     a_ac.fifo.close()
     b_ac.fifo.close()
-    stb = B.wait_until(lambda s: s["decap"] >= len(a_in), 10, "B decapsulates A's frames",
-                       soft=True)
-    sta = A.wait_until(lambda s: s["decap"] >= len(b_in), 10, "A decapsulates B's frames",
-                       soft=True)
+    B.wait_until(lambda s: s["decap"] >= len(a_in), 10, "B decapsulates A's frames", soft=True)
+    A.wait_until(lambda s: s["decap"] >= len(b_in), 10, "A decapsulates B's frames", soft=True)
+    # Both directions done: only now are both sides' counters final (one
+    # side's decap may complete while its own encap still waits on ARP).
+    sta, stb = A.stats(), B.stats()
     vcs = {(n, v): s.vc(v) for n, s in (("A", A), ("B", B)) for v in ("pw-ip", "pw-udp6")}
     B.stop()
     A.stop()

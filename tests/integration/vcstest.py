@@ -25,8 +25,10 @@ import ipaddress
 import json
 import os
 import shlex
+import select
 import shutil
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -663,6 +665,61 @@ class PcapPort:
         return [f for _, _, f in sorted(sent, key=lambda x: (x[0], x[1]))]
 
 
+class VethPort:
+    """A veth pair: one end is a vcswitch port (net_af_packet), the test
+    holds the other through an AF_PACKET socket. Unlike a pcap FIFO, the
+    port never blocks its worker, so frames can be sent at any time and
+    workers keep reporting quiescent states while nothing arrives. IPv6 is
+    off on both ends and neither has an address: the kernel sends nothing
+    of its own. Needs root; raises Skip without it."""
+
+    PACKET_OUTGOING = 4
+
+    def __init__(self, ctx, tag):
+        if os.geteuid() != 0:
+            raise Skip("veth pairs need root")
+        base = ("vt%05d%s" % (os.getpid() % 100000, tag))[:12]
+        self.port_if, self.test_if = base + "p", base + "t"
+        try:
+            subprocess.run(["ip", "link", "add", self.port_if, "type", "veth", "peer", "name",
+                            self.test_if], check=True, capture_output=True)
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise Skip("cannot make a veth pair: %s" % getattr(e, "stderr", e))
+        ctx.cleanups.append(self.delete)
+        for ifname in (self.port_if, self.test_if):
+            path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % ifname
+            if os.path.exists(path):
+                with open(path, "w") as f:
+                    f.write("1")
+            subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+        self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        self.sock.bind((self.test_if, 0))
+
+    def devargs(self, vdev):
+        return "%s,iface=%s,qpairs=1" % (vdev, self.port_if)
+
+    def send(self, frames):
+        for f in frames:
+            self.sock.send(f)
+
+    def recv(self, n, timeout=10.0):
+        """The next n frames the port transmits (fewer on timeout)."""
+        got = []
+        deadline = time.monotonic() + scaled(timeout)
+        while len(got) < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.sock], [], [], left)[0]:
+                break
+            data, addr = self.sock.recvfrom(65536)
+            if addr[2] != self.PACKET_OUTGOING:
+                got.append(data)
+        return got
+
+    def delete(self):
+        self.sock.close()
+        subprocess.run(["ip", "link", "del", self.port_if], capture_output=True)
+
+
 class VcSwitch:
     """One vcswitch process. Build its ports and sessions, start(), poll
     its telemetry, stop(). The EAL settings of every test are fixed here:
@@ -712,6 +769,15 @@ class VcSwitch:
         self.ports.append(dict({"name": name, "devargs": devargs, "role": "access"}, **extra))
         self.rxqs.append({"port": name})
         return port
+
+    def access_veth(self, name, tag):
+        """An access port on a veth pair (net_af_packet): a VethPort."""
+        veth = VethPort(self.ctx, tag)
+        vdev = "net_af_packet%d" % len([p for p in self.ports
+                                        if p["devargs"].startswith("net_af_packet")])
+        self.ports.append({"name": name, "devargs": veth.devargs(vdev), "role": "access"})
+        self.rxqs.append({"port": name})
+        return veth
 
     def network_pcap(self, name, rx=(), *, mac=OUR_MAC, ipv4=OUR_V4 + "/24",
                      ipv6=OUR_V6 + "/64", neighbors=(), fifo=False, **extra):
@@ -944,6 +1010,7 @@ class Context:
             sys.argv[0]).replace(".py", ""))
         self.running = []
         self.fifos = []
+        self.cleanups = []
         self.check = Checker()
 
     def vcswitch(self, name, **kw):
@@ -957,6 +1024,8 @@ class Context:
                 v.kill()
             except Exception:  # noqa: BLE001 - best effort
                 pass
+        for fn in reversed(self.cleanups):
+            fn()
 
 
 def repo_root():
