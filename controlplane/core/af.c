@@ -383,17 +383,27 @@ static enum cm_status
 notify_close_af(struct core *c, enum bind_role role, struct cm_af_h h)
 {
 	struct afo *a = afo_for_cm(c, role, h);
+	void (*complete)(void *cm_af_ctx, enum cm_status status);
 	enum cm_status st;
+	void *cm_ctx;
 
 	if (a == NULL || a->state != AF_OPEN)
 		return CM_FAILURE;
+	complete = afo_cm(c, a)->notify_close_af_complete;
+	cm_ctx = a->cm_ctx;
 	a->state = AF_CLOSE_NOTIFIED;
 	st = afo_client(c, a)->notify_close_af(a->cl_ctx);
 	a = afo_get(c, h.v);
-	if (a != NULL && st == CM_PENDING)
+	if (a == NULL) {
+		/* Closed inside the handler; a CM told PENDING still hears
+		 * the completion (R2), which the client can no longer send. */
+		if (st == CM_PENDING)
+			complete(cm_ctx, CM_SUCCESS);
+	} else if (st == CM_PENDING) {
 		a->notify_pending = true;
-	else if (a != NULL && a->state == AF_CLOSE_NOTIFIED && st != CM_SUCCESS)
+	} else if (a->state == AF_CLOSE_NOTIFIED && st != CM_SUCCESS) {
 		a->state = AF_OPEN; /* the client refused */
+	}
 	return st;
 }
 

@@ -14,7 +14,8 @@
 static const struct cm_party_h no_party;
 
 static struct partyo *
-party_new(struct core *c, struct vco *v, void *cl_ctx, struct cm_party_h *out)
+party_new(struct core *c, struct vco *v, void *cl_ctx, enum party_state state,
+	  struct cm_party_h *out)
 {
 	struct partyo *p = calloc(1, sizeof(*p));
 	uint64_t h;
@@ -24,7 +25,7 @@ party_new(struct core *c, struct vco *v, void *cl_ctx, struct cm_party_h *out)
 		return NULL;
 	p->vc = v->h;
 	p->cl_ctx = cl_ctx;
-	p->state = PARTY_ADDING;
+	p->state = state;
 	h = obj_add(&c->tbl, OBJ_PARTY, p);
 	if (h == 0)
 		return NULL;
@@ -34,13 +35,29 @@ party_new(struct core *c, struct vco *v, void *cl_ctx, struct cm_party_h *out)
 	return p;
 }
 
+/* The VC counts its active parties: they decide which one is the last
+ * (model §4.6), whatever other parties are being added or dropped. */
+static void
+party_set_state(struct core *c, struct partyo *p, enum party_state state)
+{
+	struct vco *v = vco_get(c, p->vc);
+
+	if (v != NULL && p->state == PARTY_ACTIVE)
+		v->n_active--;
+	if (v != NULL && state == PARTY_ACTIVE)
+		v->n_active++;
+	p->state = state;
+}
+
 static void
 party_free(struct core *c, struct partyo *p)
 {
 	struct vco *v = vco_get(c, p->vc);
 
-	if (v != NULL)
+	if (v != NULL) {
+		v->n_active -= p->state == PARTY_ACTIVE;
 		v->n_parties--;
+	}
 	obj_del(&c->tbl, p->h);
 }
 
@@ -97,17 +114,19 @@ cl_make_call(struct core *c, struct cm_vc_h vc, struct cm_call_params *p, void *
 	if (a == NULL || v->creator != CREATOR_CLIENT || a->state != AF_OPEN)
 		return CM_FAILURE;
 	if (v->call != CM_CALL_IDLE)
-		return v->call == CM_CALL_CLOSING ? CM_CLOSING : CM_CALL_ACTIVE;
+		return v->call == CM_CALL_CLOSING ? CM_CLOSING : CM_NOT_ACCEPTED;
 	if (p == NULL || (party_ctx != NULL && party == NULL))
 		return CM_INVALID_DATA;
 	v->params = *p;
 	if (party_ctx != NULL) {
-		pt = party_new(c, v, party_ctx, &ph);
+		pt = party_new(c, v, party_ctx, PARTY_CALLING, &ph);
 		if (pt == NULL)
 			return CM_RESOURCES;
 		v->params.flags |= CM_CALL_MULTIPOINT_VC;
 		party->v = ph.v;
 	}
+	v->multipoint = party_ctx != NULL;
+	v->calling_party = ph.v;
 	v->call = CM_CALL_MAKECALL_PENDING;
 	st = vc_cm(c, v)->make_call(v->cm_ctx, &v->params, ph, &cm_party_ctx);
 	v = vco_get(c, vc.v);
@@ -117,11 +136,12 @@ cl_make_call(struct core *c, struct cm_vc_h vc, struct cm_call_params *p, void *
 	if (st == CM_SUCCESS && v->act != CM_VC_ACTIVE)
 		st = CM_VC_NOT_ACTIVATED;
 	pt = partyo_get(c, ph.v);
+	v->calling_party = 0;
 	if (st == CM_SUCCESS) {
 		v->call = CM_CALL_CONNECTED;
 		c->calls_setup++;
 		if (pt != NULL) {
-			pt->state = PARTY_ACTIVE;
+			party_set_state(c, pt, PARTY_ACTIVE);
 			pt->cm_ctx = cm_party_ctx;
 		}
 		*p = v->params;
@@ -131,6 +151,7 @@ cl_make_call(struct core *c, struct cm_vc_h vc, struct cm_call_params *p, void *
 		party_free(c, pt);
 	if (party != NULL)
 		party->v = 0;
+	v->multipoint = false;
 	v->call = CM_CALL_IDLE;
 	return st;
 }
@@ -147,20 +168,23 @@ make_call_complete(struct core *c, enum bind_role role, enum cm_status status, s
 	/* SUCCESS only after negotiation and activation (model §3.3) */
 	if (status == CM_SUCCESS && v->act != CM_VC_ACTIVE)
 		return CM_FAILURE;
+	/* the call's own party, or none for a point-to-point call */
+	if (party.v != v->calling_party)
+		return CM_FAILURE;
 	if (p != NULL)
 		v->params = *p;
 	pt = partyo_get(c, party.v);
-	if (pt != NULL && pt->vc != v->h)
-		return CM_FAILURE;
+	v->calling_party = 0;
 	if (status == CM_SUCCESS) {
 		v->call = CM_CALL_CONNECTED;
 		c->calls_setup++;
 		if (pt != NULL) {
-			pt->state = PARTY_ACTIVE;
+			party_set_state(c, pt, PARTY_ACTIVE);
 			pt->cm_ctx = cm_party_ctx;
 		}
 	} else {
 		v->call = CM_CALL_IDLE;
+		v->multipoint = false;
 		if (pt != NULL)
 			party_free(c, pt);
 		party = no_party; /* invalid on failure */
@@ -199,8 +223,10 @@ dispatch_incoming_call(struct core *c, enum bind_role role, struct cm_sap_h sap,
 		return CM_CALL_ACTIVE;
 	if (v->act != CM_VC_ACTIVE)
 		return CM_VC_NOT_ACTIVATED;
+	if (s == NULL)
+		return CM_FAILURE; /* not a SAP handle */
 	/* the SAP of this AF's client; calls may arrive while it registers */
-	if (s == NULL || s->af != v->af || s->state == SAP_DEREGISTERING)
+	if (s->af != v->af || s->state == SAP_DEREGISTERING)
 		return CM_INVALID_SAP;
 	if (p == NULL)
 		return CM_INVALID_DATA;
@@ -258,7 +284,8 @@ dispatch_call_connected(struct core *c, enum bind_role role, struct cm_vc_h vc)
 {
 	struct vco *v = core_vc_for_cm(c, role, vc.v);
 
-	if (v == NULL || v->call != CM_CALL_ACCEPTED)
+	/* data may flow from now on: the VC must carry it (model §4.1) */
+	if (v == NULL || v->call != CM_CALL_ACCEPTED || v->act != CM_VC_ACTIVE)
 		return CM_FAILURE;
 	v->call = CM_CALL_CONNECTED;
 	c->calls_setup++;
@@ -320,6 +347,7 @@ close_finish(struct core *c, struct vco *v)
 	if (pt != NULL)
 		party_free(c, pt);
 	v->call = CM_CALL_IDLE;
+	v->multipoint = false;
 	v->params.flags &= ~(uint32_t)CM_CALL_MULTIPOINT_VC;
 	c->calls_closed++;
 }
@@ -412,6 +440,7 @@ cl_modify_call_qos(struct core *c, struct cm_vc_h vc, struct cm_call_params *p)
 		return CM_FAILURE;
 	if (p == NULL || !cm_flowspec_valid(&p->transmit) || !cm_flowspec_valid(&p->receive))
 		return CM_INVALID_DATA;
+	v->qos_prev = v->params;
 	v->params = *p;
 	v->qos_pending = true;
 	st = vc_cm(c, v)->modify_call_qos(v->cm_ctx, &v->params);
@@ -422,7 +451,7 @@ cl_modify_call_qos(struct core *c, struct cm_vc_h vc, struct cm_call_params *p)
 	if (st == CM_SUCCESS)
 		*p = v->params;
 	else
-		v->params = v->active; /* refused: the old contract stands */
+		v->params = v->qos_prev; /* refused: the old contract stands */
 	return st;
 }
 
@@ -436,7 +465,7 @@ modify_call_qos_complete(struct core *c, enum bind_role role, enum cm_status sta
 		return CM_FAILURE;
 	v->qos_pending = false;
 	if (status != CM_SUCCESS)
-		v->params = v->active;
+		v->params = v->qos_prev;
 	else if (p != NULL)
 		v->params = *p;
 	vc_client(c, v)->modify_call_qos_complete(status, v->cl_ctx, &v->params);
@@ -496,11 +525,11 @@ cl_add_party(struct core *c, struct cm_vc_h vc, void *party_ctx, struct cm_call_
 	uint64_t h;
 
 	out->v = 0;
-	if (v == NULL || v->call != CM_CALL_CONNECTED || !(v->params.flags & CM_CALL_MULTIPOINT_VC))
+	if (v == NULL || v->call != CM_CALL_CONNECTED || !v->multipoint)
 		return CM_FAILURE;
 	if (p == NULL)
 		return CM_INVALID_DATA;
-	pt = party_new(c, v, party_ctx, out);
+	pt = party_new(c, v, party_ctx, PARTY_ADDING, out);
 	if (pt == NULL)
 		return CM_RESOURCES;
 	h = pt->h;
@@ -509,7 +538,7 @@ cl_add_party(struct core *c, struct cm_vc_h vc, void *party_ctx, struct cm_call_
 	if (pt == NULL || pt->state != PARTY_ADDING || st == CM_PENDING)
 		return st;
 	if (st == CM_SUCCESS) {
-		pt->state = PARTY_ACTIVE;
+		party_set_state(c, pt, PARTY_ACTIVE);
 		pt->cm_ctx = cm_ctx;
 	} else {
 		party_free(c, pt);
@@ -531,7 +560,7 @@ add_party_complete(struct core *c, enum bind_role role, enum cm_status status,
 	v = vco_get(c, pt->vc);
 	cl_ctx = pt->cl_ctx;
 	if (status == CM_SUCCESS) {
-		pt->state = PARTY_ACTIVE;
+		party_set_state(c, pt, PARTY_ACTIVE);
 		pt->cm_ctx = cm_ctx;
 	} else {
 		party_free(c, pt);
@@ -563,9 +592,9 @@ cl_drop_party(struct core *c, struct cm_party_h party, const void *data, size_t 
 	enum cm_status st;
 
 	/* the last party goes with cl_close_call (model §4.6) */
-	if (v == NULL || pt->state != PARTY_ACTIVE || v->n_parties < 2)
+	if (v == NULL || pt->state != PARTY_ACTIVE || v->n_active < 2)
 		return CM_FAILURE;
-	pt->state = PARTY_DROPPING;
+	party_set_state(c, pt, PARTY_DROPPING);
 	st = vc_cm(c, v)->drop_party(pt->cm_ctx, data, size);
 	pt = partyo_get(c, party.v);
 	if (pt == NULL || pt->state != PARTY_DROPPING || st == CM_PENDING)
@@ -573,7 +602,7 @@ cl_drop_party(struct core *c, struct cm_party_h party, const void *data, size_t 
 	if (st == CM_SUCCESS)
 		party_free(c, pt);
 	else
-		pt->state = PARTY_ACTIVE;
+		party_set_state(c, pt, PARTY_ACTIVE);
 	return st;
 }
 
@@ -592,7 +621,7 @@ drop_party_complete(struct core *c, enum bind_role role, enum cm_status status,
 	if (status == CM_SUCCESS)
 		party_free(c, pt);
 	else
-		pt->state = PARTY_ACTIVE;
+		party_set_state(c, pt, PARTY_ACTIVE);
 	vc_client(c, v)->drop_party_complete(status, cl_ctx);
 	return CM_SUCCESS;
 }
@@ -618,7 +647,7 @@ dispatch_incoming_drop_party(struct core *c, enum bind_role role, enum cm_status
 	struct partyo *pt = party_for_cm(c, role, party.v);
 	struct vco *v = pt != NULL ? vco_get(c, pt->vc) : NULL;
 
-	if (v == NULL || pt->state != PARTY_ACTIVE || v->n_parties < 2)
+	if (v == NULL || pt->state != PARTY_ACTIVE || v->n_active < 2)
 		return CM_FAILURE;
 	vc_client(c, v)->incoming_drop_party(drop_status, pt->cl_ctx, data, size);
 	return CM_SUCCESS;

@@ -98,15 +98,21 @@ struct vco {
 	enum cm_vc_call_state before_close; /* restored if the CM refuses the close */
 	bool incoming_pending;		    /* the client's incoming_call returned PENDING */
 	bool qos_pending;
-	bool deleting; /* its delete handler is running */
+	bool creating;	 /* the other side's create handler is running */
+	bool deleting;	 /* its delete handler is running */
+	bool multipoint; /* the call was made with a party */
 	void *cl_ctx, *cm_ctx;
 	void *mp_vc;
-	struct cm_call_params params; /* the call's, handed to handlers in/out */
-	struct cm_call_params active; /* what the miniport carries, while active */
+	struct cm_call_params params;	/* the call's, handed to handlers in/out */
+	struct cm_call_params active;	/* what the miniport carries, while active */
+	struct cm_call_params qos_prev; /* restored if a QoS change is refused */
+	uint64_t calling_party;		/* the party of a pending make call, or 0 */
 	unsigned int n_parties;
+	unsigned int n_active; /* parties in PARTY_ACTIVE */
 };
 
 enum party_state {
+	PARTY_CALLING, /* the first party, while its make call is pending */
 	PARTY_ADDING,
 	PARTY_ACTIVE,
 	PARTY_DROPPING,

@@ -72,6 +72,7 @@ create_vc(struct core *c, struct afo *a, enum vc_creator creator, void *ctx, str
 	a->n_vcs++;
 	out->v = h;
 	/* The other side makes its context; it may not pend (model R5). */
+	v->creating = true;
 	if (creator == CREATOR_CLIENT) {
 		v->cl_ctx = ctx;
 		st = afo_cm(c, a)->create_vc(a->cm_ctx, *out, &other);
@@ -82,6 +83,7 @@ create_vc(struct core *c, struct afo *a, enum vc_creator creator, void *ctx, str
 	v = vco_get(c, h);
 	if (v == NULL)
 		return CM_FAILURE;
+	v->creating = false;
 	if (st != CM_SUCCESS) {
 		c->mp.delete_vc(c->mp.ctx, v->mp_vc);
 		a->n_vcs--;
@@ -134,6 +136,8 @@ delete_vc(struct core *c, struct vco *v)
 	uint64_t vh = v->h, af = v->af;
 	enum cm_status st;
 
+	if (v->creating)
+		return CM_FAILURE;
 	if (v->act == CM_VC_ACTIVE)
 		return CM_NOT_ACCEPTED;
 	if (v->act == CM_VC_DEACTIVATING || v->deleting)
@@ -190,7 +194,8 @@ activate_vc(struct core *c, enum bind_role role, struct cm_vc_h vc, struct cm_ca
 	struct vco *v = core_vc_for_cm(c, role, vc.v);
 	enum cm_status st;
 
-	if (v == NULL)
+	/* not while the other side is still making or letting go of it */
+	if (v == NULL || v->creating || v->deleting)
 		return CM_FAILURE;
 	if (v->act == CM_VC_DEACTIVATING)
 		return CM_CLOSING;
