@@ -8,6 +8,7 @@
  * Checking stops at the first problem: each check returns -1 straight up
  * the call chain after fail() has written the one message.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -28,6 +29,9 @@
 
 #define NAME_CHARS "_.-"
 #define TAG_CHARS  "_-"
+/* struct key's chars for opaque protocol strings (secrets, Remote End IDs):
+ * any octet but NUL, which a C string cannot hold anyway */
+static const char OCTETS[] = "";
 
 #define MBUFS_MIN      1023
 #define MBUF_CACHE_MAX 512
@@ -37,10 +41,24 @@
  */
 _Static_assert(MBUF_CACHE_MAX * 3 / 2 <= MBUFS_MIN, "dataplane.mbuf_cache needs a check");
 
+#define VLAN_MAX 4094
+
 /* Finds duplicates among up to millions of sessions without a quadratic scan. */
 struct dedup {
 	unsigned int *slot; /* element index + 1; 0 when free */
 	size_t mask;
+};
+
+/*
+ * A list whose elements have unique names: ports, sessions, l2tp.peers,
+ * circuits. Every element type starts with its name and has a line.
+ */
+struct list {
+	const char *what; /* the element in messages: "session" */
+	char *arr;
+	size_t size;
+	size_t line_off;
+	struct dedup names;
 };
 
 struct ctx {
@@ -49,11 +67,19 @@ struct ctx {
 	char *err;
 	size_t errlen;
 	char path[PATH_LEN];
+	/* the innermost group being read that exists in the file: where a
+	 * default that cannot be had is reported */
+	const config_setting_t *grp;
 	struct cfg_port *port;			 /* the port whose neighbors are being read */
 	unsigned int worker;			 /* the worker whose rx list is being read */
 	unsigned int lcore_owner[CFG_MAX_LCORE]; /* worker index + 1 */
 	unsigned int rxq_owner[CFG_MAX_PORTS][CFG_MAX_RX_QUEUES]; /* worker index + 1 */
-	struct dedup neigh, sess_name, sess_id, sess_ac;
+	/* session index + 1, or n_sessions + circuit index + 1: the one
+	 * attachment circuit namespace of sessions and circuits */
+	unsigned int ac_owner[CFG_MAX_PORTS][VLAN_MAX + 1];
+	struct list *list; /* the named list being read */
+	struct list ports, sessions, peers, circuits;
+	struct dedup neigh, sess_id, end_id;
 };
 
 enum kind {
@@ -83,6 +109,7 @@ struct key {
 	const struct key *sub;	      /* K_GROUP */
 	size_t n_sub;
 	long long arg; /* for fn */
+	bool inherit;  /* absent: keep the value already there (an override) */
 	/*
 	 * K_FN: reads the setting; other kinds: runs after the value (or the
 	 * default) is stored. s is NULL when the setting is absent.
@@ -97,9 +124,9 @@ struct key {
 		.name = n, .kind = K_INT, .required = req, AT(t, f), .min = lo, .max = hi, \
 		.def = d, .fn = hook                                                       \
 	}
-#define KEY_BOOL(n, t, f, d)                                  \
-	{                                                     \
-		.name = n, .kind = K_BOOL, AT(t, f), .def = d \
+#define KEY_BOOL(n, t, f, d, hook)                                        \
+	{                                                                 \
+		.name = n, .kind = K_BOOL, AT(t, f), .def = d, .fn = hook \
 	}
 #define KEY_STR(n, req, t, f, chars_, d, hook)                                                     \
 	{                                                                                          \
@@ -123,6 +150,11 @@ struct key {
 #define KEY_FN_ARG(n, off_, arg_, hook)                                       \
 	{                                                                     \
 		.name = n, .kind = K_FN, .off = off_, .arg = arg_, .fn = hook \
+	}
+/* An integer that keeps the value already in the object when inh is true. */
+#define KEY_INHERIT(n, t, f, lo, hi, d, inh)                                                       \
+	{                                                                                          \
+		.name = n, .kind = K_INT, AT(t, f), .min = lo, .max = hi, .def = d, .inherit = inh \
 	}
 
 static int parse_keys(struct ctx *x, const config_setting_t *grp, const struct key *keys,
@@ -298,6 +330,8 @@ is_alnum(char ch)
 static bool
 chars_ok(const char *v, const char *chars)
 {
+	if (chars == OCTETS)
+		return true;
 	for (; *v != '\0'; v++)
 		if (chars == NULL ? (*v <= ' ' || *v >= 0x7f)
 				  : !is_alnum(*v) && strchr(chars, *v) == NULL)
@@ -445,11 +479,15 @@ get_list(struct ctx *x, const config_setting_t *s, bool nonempty, unsigned int m
 static void
 store(void *dst, size_t size, long long v)
 {
+	uint8_t u8 = (uint8_t)v;
 	uint16_t u16 = (uint16_t)v;
 	uint32_t u32 = (uint32_t)v;
 	uint64_t u64 = (uint64_t)v;
 
 	switch (size) {
+	case sizeof(u8): /* also a bool set from an enum of two */
+		memcpy(dst, &u8, sizeof(u8));
+		break;
 	case sizeof(u16):
 		memcpy(dst, &u16, sizeof(u16));
 		break;
@@ -526,6 +564,8 @@ parse_key(struct ctx *x, const struct key *k, const config_setting_t *s, void *o
 	bool b = k->def != 0;
 	int e = (int)k->def;
 
+	if (s == NULL && k->inherit)
+		return k->fn != NULL ? k->fn(x, k, s, obj) : 0;
 	switch (k->kind) {
 	case K_INT:
 		if (s != NULL && get_int(x, s, k->min, k->max, &v) < 0)
@@ -564,11 +604,13 @@ static int
 parse_keys(struct ctx *x, const config_setting_t *grp, const struct key *keys, size_t n_keys,
 	   void *obj)
 {
-	const config_setting_t *s;
+	const config_setting_t *s, *outer = x->grp;
 	char q[QUOTE_LEN];
 	unsigned int i, n;
 	size_t j, mark;
 
+	if (grp != NULL)
+		x->grp = grp;
 	n = grp != NULL ? (unsigned int)config_setting_length(grp) : 0;
 	for (i = 0; i < n; i++) {
 		s = config_setting_get_elem(grp, i);
@@ -586,6 +628,7 @@ parse_keys(struct ctx *x, const config_setting_t *grp, const struct key *keys, s
 			return -1;
 		path_cut(x, mark);
 	}
+	x->grp = outer;
 	return 0;
 }
 
@@ -636,6 +679,87 @@ alloc_list(struct ctx *x, unsigned int n, size_t size)
 	if (arr == NULL)
 		oom(x);
 	return arr;
+}
+
+/* Named lists */
+
+/* The names are the first member, so that one list type serves them all. */
+_Static_assert(offsetof(struct cfg_port, name) == 0, "name first");
+_Static_assert(offsetof(struct cfg_session, name) == 0, "name first");
+_Static_assert(offsetof(struct cfg_l2tp_peer, name) == 0, "name first");
+_Static_assert(offsetof(struct cfg_circuit, name) == 0, "name first");
+
+static const char *
+elem_name(const struct list *l, unsigned int i)
+{
+	return l->arr + (size_t)i * l->size;
+}
+
+static int
+elem_line(const struct list *l, unsigned int i)
+{
+	int line;
+
+	memcpy(&line, l->arr + (size_t)i * l->size + l->line_off, sizeof(line));
+	return line;
+}
+
+/* The list's array of n elements (NULL after reporting); it becomes x->list. */
+static void *
+list_start(struct ctx *x, struct list *l, const char *what, unsigned int n, size_t size,
+	   size_t line_off)
+{
+	char *arr = alloc_list(x, n, size);
+
+	if (arr == NULL)
+		return NULL;
+	if (dedup_init(x, &l->names, n) < 0) {
+		free(arr);
+		return NULL;
+	}
+	l->what = what;
+	l->arr = arr;
+	l->size = size;
+	l->line_off = line_off;
+	x->list = l;
+	return arr;
+}
+#define LIST_START(x, l, what, n, T) list_start(x, l, what, n, sizeof(T), offsetof(T, line))
+
+static bool
+name_eq(const void *arr, unsigned int a, unsigned int b)
+{
+	const struct list *l = arr;
+
+	return strcmp(elem_name(l, a), elem_name(l, b)) == 0;
+}
+
+/* The name key's hook of every named list: names are unique in their list. */
+static int
+name_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct list *l = x->list;
+	const char *name = obj;
+	unsigned int prev;
+
+	if (dedup_seen(&l->names, hash(name, strlen(name)), name_eq, l,
+		       (unsigned int)((name - l->arr) / l->size), &prev))
+		return fail(x, s, "duplicate %s name \"%s\" (also used at line %d)", l->what, name,
+			    elem_line(l, prev));
+	return 0;
+}
+
+/* The index of the element called name among those read so far, or -1. */
+static int
+list_find(const struct list *l, const char *name)
+{
+	const struct dedup *d = &l->names;
+	size_t at;
+
+	for (at = hash(name, strlen(name)) & d->mask; d->slot[at] != 0; at = (at + 1) & d->mask)
+		if (strcmp(elem_name(l, d->slot[at] - 1), name) == 0)
+			return (int)d->slot[at] - 1;
+	return -1;
 }
 
 /* eal */
@@ -813,7 +937,7 @@ static const struct key eal_keys[] = {
 	KEY_STR("lcores", false, struct cfg_eal, lcores, NULL, "0-1", lcores_hook),
 	KEY_FN("main_lcore", false, main_lcore_fn),
 	KEY_INT("memory_mb", false, struct cfg_eal, memory_mb, 64, 1048576, 512, NULL),
-	KEY_BOOL("hugepages", struct cfg_eal, hugepages, true),
+	KEY_BOOL("hugepages", struct cfg_eal, hugepages, true, NULL),
 	KEY_FN("in_memory", false, in_memory_fn),
 	KEY_STR("file_prefix", false, struct cfg_eal, file_prefix, TAG_CHARS, "vcswitch", NULL),
 	KEY_FN("args", false, args_fn),
@@ -851,18 +975,6 @@ static const struct choice roles[] = {
 	{"network", CFG_PORT_NETWORK},
 	{NULL, 0},
 };
-
-static int
-port_name_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	const struct cfg_port *p = obj, *q;
-
-	for (q = x->c->ports; q < p; q++)
-		if (strcmp(q->name, p->name) == 0)
-			return fail(x, s, "duplicate port name \"%s\" (also used at line %d)",
-				    p->name, q->line);
-	return 0;
-}
 
 static int
 devargs_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
@@ -1035,7 +1147,7 @@ neighbors_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *
 }
 
 static const struct key port_keys[] = {
-	KEY_STR("name", true, struct cfg_port, name, NAME_CHARS, NULL, port_name_hook),
+	KEY_STR("name", true, struct cfg_port, name, NAME_CHARS, NULL, name_hook),
 	KEY_STR("devargs", true, struct cfg_port, devargs, NULL, NULL, devargs_hook),
 	KEY_ENUM("role", true, struct cfg_port, role, roles, 0, NULL),
 	KEY_INT("rx_queues", false, struct cfg_port, rx_queues, 1, CFG_MAX_RX_QUEUES, 1, NULL),
@@ -1074,7 +1186,7 @@ ports_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, v
 
 	if (get_list(x, s, true, CFG_MAX_PORTS, "", &n) < 0)
 		return -1;
-	c->ports = alloc_list(x, n, sizeof(*c->ports));
+	c->ports = LIST_START(x, &x->ports, "port", n, struct cfg_port);
 	if (c->ports == NULL)
 		return -1;
 	c->n_ports = n;
@@ -1236,17 +1348,11 @@ workers_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s,
 	return 0;
 }
 
-/* sessions */
+/* Attachment circuits: the part sessions and circuits share */
 
 static const struct choice pw_types[] = {
 	{"ethernet", L2TP_PW_ETH},
 	{"ethernet-vlan", L2TP_PW_ETH_VLAN},
-	{NULL, 0},
-};
-
-static const struct choice encaps[] = {
-	{"ip", L2TP_ENCAP_IP},
-	{"udp", L2TP_ENCAP_UDP},
 	{NULL, 0},
 };
 
@@ -1255,6 +1361,253 @@ static const struct choice l2ss_kinds[] = {
 	{"default", L2TP_L2SS_DEFAULT},
 	{NULL, 0},
 };
+
+/*
+ * The ac group's keys are relative to ac_port, so that sessions and
+ * circuits share them: both keep ac_port and ac_vlan as this says. Only
+ * offsets and sizes are taken from it, never an access.
+ */
+struct ac_layout {
+	unsigned int port;
+	uint16_t vlan;
+};
+#define SAME_AC_LAYOUT(T)                                                              \
+	_Static_assert(offsetof(T, ac_vlan) - offsetof(T, ac_port) ==                  \
+				       offsetof(struct ac_layout, vlan) &&             \
+			       sizeof(((T *)NULL)->ac_port) == sizeof(unsigned int) && \
+			       sizeof(((T *)NULL)->ac_vlan) == sizeof(uint16_t),       \
+		       #T " keeps its AC unlike struct ac_layout")
+SAME_AC_LAYOUT(struct cfg_session);
+SAME_AC_LAYOUT(struct cfg_circuit);
+
+/* Likewise the qos group's keys are relative to qos_tx, with qos_rx next. */
+#define SAME_QOS_LAYOUT(T)                                                                       \
+	_Static_assert(offsetof(T, qos_rx) - offsetof(T, qos_tx) == sizeof(struct cfg_flowspec), \
+		       #T " keeps its qos unlike the qos keys")
+SAME_QOS_LAYOUT(struct cfg_session);
+SAME_QOS_LAYOUT(struct cfg_circuit);
+
+/* Where an element of x->list is in the AC namespace (ctx.ac_owner). */
+static unsigned int
+ac_owner_id(const struct ctx *x, const void *elem)
+{
+	const struct list *l = x->list;
+	unsigned int i = (unsigned int)(((const char *)elem - l->arr) / l->size);
+
+	return (l == &x->circuits ? x->c->n_sessions : 0) + i + 1;
+}
+
+/* The list and index of an AC's owner. */
+static const struct list *
+ac_owner_of(const struct ctx *x, unsigned int owner, unsigned int *i)
+{
+	if (owner <= x->c->n_sessions) {
+		*i = owner - 1;
+		return &x->sessions;
+	}
+	*i = owner - x->c->n_sessions - 1;
+	return &x->circuits;
+}
+
+static int
+ac_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	unsigned int *port = obj;
+	int i = get_port(x, s);
+
+	if (i < 0)
+		return -1;
+	if (x->c->ports[i].role != CFG_PORT_ACCESS)
+		return fail(
+			x, s,
+			"port \"%s\" is a network port; an attachment circuit needs an access port",
+			x->c->ports[i].name);
+	*port = (unsigned int)i;
+	return 0;
+}
+
+static const struct key ac_keys[] = {
+	KEY_FN("port", true, ac_port_fn),
+	KEY_INT("vlan", false, struct ac_layout, vlan, 1, VLAN_MAX, 0, NULL),
+};
+
+/* No two sessions or circuits share a port and VLAN. */
+static int
+ac_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	const char *ac = (const char *)obj + k->off;
+	const unsigned int port = *(const unsigned int *)ac;
+	const uint16_t vlan = *(const uint16_t *)(ac + offsetof(struct ac_layout, vlan));
+	unsigned int *owner = &x->ac_owner[port][vlan], i;
+	const struct list *l;
+	char v[16] = " (whole port)";
+
+	if (*owner == 0) {
+		*owner = ac_owner_id(x, obj);
+		return 0;
+	}
+	l = ac_owner_of(x, *owner, &i);
+	if (vlan != 0)
+		snprintf(v, sizeof(v), " vlan %u", vlan);
+	return fail(x, s, "port \"%s\"%s is already used by %s \"%s\" (line %d)",
+		    x->c->ports[port].name, v, l->what, elem_name(l, i), elem_line(l, i));
+}
+
+/* The PW type goes at k->off; k->arg is where the AC's VLAN is. */
+static int
+pw_type_fn(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	const uint16_t vlan = *(const uint16_t *)((const char *)obj + k->arg);
+	int v = L2TP_PW_ETH;
+
+	if (s != NULL && get_choice(x, s, pw_types, &v) < 0)
+		return -1;
+	*(enum l2tp_pw_type *)((char *)obj + k->off) = (enum l2tp_pw_type)v;
+	if (v == L2TP_PW_ETH_VLAN && vlan == 0)
+		return fail(x, s, "\"ethernet-vlan\" needs ac.vlan");
+	return 0;
+}
+
+/* The ac group and pw_type of a session or circuit T. */
+#define AC_KEYS(T)                                                     \
+	KEY_GROUP("ac", true, offsetof(T, ac_port), ac_keys, ac_hook), \
+		KEY_FN_ARG("pw_type", offsetof(T, pw_type), offsetof(T, ac_vlan), pw_type_fn)
+
+/*
+ * The first rx queue of the port polled by another worker than queue 0,
+ * or 0: sequence numbers are assigned as frames arrive from the AC, and
+ * need a single writer.
+ */
+static unsigned int
+ac_split_queue(const struct ctx *x, unsigned int port)
+{
+	const unsigned int *owner = x->rxq_owner[port];
+	unsigned int q;
+
+	for (q = 1; q < x->c->ports[port].rx_queues; q++)
+		if (owner[q] != owner[0])
+			return q;
+	return 0;
+}
+
+static int
+peak_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_flowspec *f = obj;
+
+	if (s != NULL && f->peak_bandwidth < f->token_rate)
+		return fail(x, s, "must be at least token_rate (%llu), got %llu",
+			    (unsigned long long)f->token_rate,
+			    (unsigned long long)f->peak_bandwidth);
+	return 0;
+}
+
+#define FS	 struct cfg_flowspec
+#define RATE_MAX 1000000000000LL /* bytes/s: 8 Tb/s */
+static const struct key flowspec_keys[] = {
+	KEY_INT("token_rate", true, FS, token_rate, 1, RATE_MAX, 0, NULL),
+	KEY_INT("token_bucket_size", false, FS, token_bucket_size, 64, 1LL << 32, 0, NULL),
+	KEY_INT("peak_bandwidth", false, FS, peak_bandwidth, 1, RATE_MAX, 0, peak_hook),
+	KEY_INT("max_sdu_size", false, FS, max_sdu_size, 64, 65535, 0, NULL),
+};
+#undef FS
+
+/* A direction without a group has no contract: nothing to default. */
+static int
+flowspec_fn(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, "expected a group { ... }");
+	return parse_keys(x, s, flowspec_keys, N(flowspec_keys), (char *)obj + k->off);
+}
+
+/* relative to qos_tx */
+static const struct key qos_keys[] = {
+	KEY_FN_ARG("tx", 0, 0, flowspec_fn),
+	KEY_FN_ARG("rx", sizeof(struct cfg_flowspec), 0, flowspec_fn),
+};
+#define QOS_KEY(T) KEY_GROUP("qos", false, offsetof(T, qos_tx), qos_keys, NULL)
+
+/* Tunnel ends: the part sessions and peers share */
+
+static const struct choice encaps[] = {
+	{"ip", L2TP_ENCAP_IP},
+	{"udp", L2TP_ENCAP_UDP},
+	{NULL, 0},
+};
+
+/* The network port whose address a is, into *port. */
+static int
+find_net_port(struct ctx *x, const config_setting_t *s, const struct vcs_addr *a,
+	      unsigned int *port)
+{
+	const struct cfg_port *p;
+	char buf[ADDR_STR_MAX];
+
+	for (p = x->c->ports; p < x->c->ports + x->c->n_ports; p++) {
+		if (p->role == CFG_PORT_NETWORK &&
+		    (addr_equal(a, &p->ipv4.addr) || addr_equal(a, &p->ipv6.addr))) {
+			*port = (unsigned int)(p - x->c->ports);
+			return 0;
+		}
+	}
+	return fail(x, s, "local %s is not the address of any network port", fmt_addr(buf, a));
+}
+
+/* a, at s, is of the family of other, which is called other_name. */
+static int
+check_family(struct ctx *x, const config_setting_t *s, const struct vcs_addr *a,
+	     const char *other_name, const struct vcs_addr *other)
+{
+	char buf[ADDR_STR_MAX];
+
+	if (a->family != other->family)
+		return fail(x, s, "%s is %s but %s is %s", fmt_addr(buf, a), family_name(a->family),
+			    other_name, family_name(other->family));
+	return 0;
+}
+
+/* The far end of a tunnel from local on network port port: not local, and routable. */
+static int
+check_remote_end(struct ctx *x, const config_setting_t *s, const struct vcs_addr *remote,
+		 const struct vcs_addr *local, unsigned int port)
+{
+	struct cfg_port *p = &x->c->ports[port];
+	int af = local->family;
+	const struct vcs_prefix *pf = port_prefix(p, af);
+	const struct vcs_addr *gw = af == AF_INET ? &p->ipv4_gateway : &p->ipv6_gateway;
+	char buf[ADDR_STR_MAX], pbuf[ADDR_STR_MAX + 4];
+
+	if (addr_equal(remote, local))
+		return fail(x, s, "must differ from local");
+	if (!addr_in_prefix(remote, pf) && !addr_is_set(gw))
+		return fail(x, s,
+			    "%s is outside %s %s of port \"%s\", which has no %s_gateway: "
+			    "add ports.%s.%s_gateway",
+			    fmt_addr(buf, remote), family_key(af), fmt_prefix(pbuf, pf), p->name,
+			    family_key(af), p->name, family_key(af));
+	return 0;
+}
+
+/* The udp group, only allowed when the encapsulation (called what) is UDP. */
+static int
+udp_group(struct ctx *x, const config_setting_t *s, enum l2tp_encap encap, const char *what,
+	  const struct key *keys, size_t n_keys, void *obj)
+{
+	if (encap != L2TP_ENCAP_UDP)
+		return s != NULL ? fail(x, s, "only allowed with %s \"udp\"", what) : 0;
+	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, "expected a group { ... }");
+	return parse_keys(x, s, keys, n_keys, obj);
+}
+
+#define UDP_PORT_KEYS(T)                                                                \
+	KEY_INT("local_port", false, T, udp_local_port, 1, 65535, L2TP_UDP_PORT, NULL), \
+		KEY_INT("remote_port", false, T, udp_remote_port, 1, 65535, L2TP_UDP_PORT, NULL)
+
+/* sessions */
 
 static const struct choice seqs[] = {
 	{"none", CFG_SEQ_NONE},
@@ -1265,27 +1618,11 @@ static const struct choice seqs[] = {
 };
 
 static bool
-name_eq(const void *arr, unsigned int a, unsigned int b)
-{
-	const struct cfg_session *se = arr;
-
-	return strcmp(se[a].name, se[b].name) == 0;
-}
-
-static bool
 id_eq(const void *arr, unsigned int a, unsigned int b)
 {
 	const struct cfg_session *se = arr;
 
 	return se[a].local_session_id == se[b].local_session_id;
-}
-
-static bool
-ac_eq(const void *arr, unsigned int a, unsigned int b)
-{
-	const struct cfg_session *se = arr;
-
-	return se[a].ac_port == se[b].ac_port && se[a].ac_vlan == se[b].ac_vlan;
 }
 
 static unsigned int
@@ -1295,115 +1632,25 @@ session_index(const struct ctx *x, const struct cfg_session *se)
 }
 
 static int
-session_name_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	const struct cfg_session *se = obj;
-	unsigned int prev;
-
-	if (dedup_seen(&x->sess_name, hash(se->name, strlen(se->name)), name_eq, x->c->sessions,
-		       session_index(x, se), &prev))
-		return fail(x, s, "duplicate session name \"%s\" (also used at line %d)", se->name,
-			    x->c->sessions[prev].line);
-	return 0;
-}
-
-static int
-ac_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	struct cfg_session *se = obj;
-	int i = get_port(x, s);
-
-	if (i < 0)
-		return -1;
-	if (x->c->ports[i].role != CFG_PORT_ACCESS)
-		return fail(
-			x, s,
-			"port \"%s\" is a network port; an attachment circuit needs an access port",
-			x->c->ports[i].name);
-	se->ac_port = (unsigned int)i;
-	return 0;
-}
-
-static const struct key ac_keys[] = {
-	KEY_FN("port", true, ac_port_fn),
-	KEY_INT("vlan", false, struct cfg_session, ac_vlan, 1, 4094, 0, NULL),
-};
-
-static int
-ac_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	const struct cfg_session *se = obj, *other;
-	uint32_t key = se->ac_port << 16 | se->ac_vlan;
-	unsigned int prev;
-	char vlan[16] = " (whole port)";
-
-	if (!dedup_seen(&x->sess_ac, hash(&key, sizeof(key)), ac_eq, x->c->sessions,
-			session_index(x, se), &prev))
-		return 0;
-	other = &x->c->sessions[prev];
-	if (se->ac_vlan != 0)
-		snprintf(vlan, sizeof(vlan), " vlan %u", se->ac_vlan);
-	return fail(x, s, "port \"%s\"%s is already used by session \"%s\" (line %d)",
-		    x->c->ports[se->ac_port].name, vlan, other->name, other->line);
-}
-
-static int
-pw_type_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	const struct cfg_session *se = obj;
-
-	if (se->pw_type == L2TP_PW_ETH_VLAN && se->ac_vlan == 0)
-		return fail(x, s, "\"ethernet-vlan\" needs ac.vlan");
-	return 0;
-}
-
-static int
 local_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
 {
 	struct cfg_session *se = obj;
-	const struct cfg_port *p;
-	char buf[ADDR_STR_MAX];
 
 	if (get_addr(x, s, &se->local) < 0)
 		return -1;
-	for (p = x->c->ports; p < x->c->ports + x->c->n_ports; p++) {
-		if (p->role == CFG_PORT_NETWORK && (addr_equal(&se->local, &p->ipv4.addr) ||
-						    addr_equal(&se->local, &p->ipv6.addr))) {
-			se->net_port = (unsigned int)(p - x->c->ports);
-			return 0;
-		}
-	}
-	return fail(x, s, "local %s is not the address of any network port",
-		    fmt_addr(buf, &se->local));
+	return find_net_port(x, s, &se->local, &se->net_port);
 }
 
 static int
 remote_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
 {
 	struct cfg_session *se = obj;
-	struct cfg_port *p = &x->c->ports[se->net_port];
-	int af = se->local.family;
-	const struct vcs_prefix *pf = port_prefix(p, af);
-	const struct vcs_addr *gw = af == AF_INET ? &p->ipv4_gateway : &p->ipv6_gateway;
-	char buf[ADDR_STR_MAX], pbuf[ADDR_STR_MAX + 4];
 
-	if (get_addr(x, s, &se->remote) < 0)
+	if (get_addr(x, s, &se->remote) < 0 ||
+	    check_family(x, s, &se->remote, "local", &se->local) < 0 ||
+	    check_unicast(x, s, &se->remote) < 0)
 		return -1;
-	fmt_addr(buf, &se->remote);
-	if (se->remote.family != af)
-		return fail(x, s, "%s is %s but local is %s", buf, family_name(se->remote.family),
-			    family_name(af));
-	if (addr_equal(&se->remote, &se->local))
-		return fail(x, s, "must differ from local");
-	if (check_unicast(x, s, &se->remote) < 0)
-		return -1;
-	if (!addr_in_prefix(&se->remote, pf) && !addr_is_set(gw))
-		return fail(x, s,
-			    "%s is outside %s %s of port \"%s\", which has no %s_gateway: "
-			    "add ports.%s.%s_gateway",
-			    buf, family_key(af), fmt_prefix(pbuf, pf), p->name, family_key(af),
-			    p->name, family_key(af));
-	return 0;
+	return check_remote_end(x, s, &se->remote, &se->local, se->net_port);
 }
 
 static int
@@ -1424,10 +1671,7 @@ checksum_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 }
 
 static const struct key udp_keys[] = {
-	KEY_INT("local_port", false, struct cfg_session, udp_local_port, 1, 65535, L2TP_UDP_PORT,
-		NULL),
-	KEY_INT("remote_port", false, struct cfg_session, udp_remote_port, 1, 65535, L2TP_UDP_PORT,
-		NULL),
+	UDP_PORT_KEYS(struct cfg_session),
 	KEY_FN("checksum", false, checksum_fn),
 };
 
@@ -1436,11 +1680,7 @@ udp_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, voi
 {
 	struct cfg_session *se = obj;
 
-	if (se->encap != L2TP_ENCAP_UDP)
-		return s != NULL ? fail(x, s, "only allowed with encap \"udp\"") : 0;
-	if (s != NULL && config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(x, s, "expected a group { ... }");
-	return parse_keys(x, s, udp_keys, N(udp_keys), se);
+	return udp_group(x, s, se->encap, "encap", udp_keys, N(udp_keys), se);
 }
 
 static int
@@ -1506,49 +1746,9 @@ seq_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, v
 }
 
 #define SE struct cfg_session
-static int
-peak_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
-{
-	const struct cfg_flowspec *f = obj;
-
-	if (s != NULL && f->peak_bandwidth < f->token_rate)
-		return fail(x, s, "must be at least token_rate (%llu), got %llu",
-			    (unsigned long long)f->token_rate,
-			    (unsigned long long)f->peak_bandwidth);
-	return 0;
-}
-
-#define FS	 struct cfg_flowspec
-#define RATE_MAX 1000000000000LL /* bytes/s: 8 Tb/s */
-static const struct key flowspec_keys[] = {
-	KEY_INT("token_rate", true, FS, token_rate, 1, RATE_MAX, 0, NULL),
-	KEY_INT("token_bucket_size", false, FS, token_bucket_size, 64, 1LL << 32, 0, NULL),
-	KEY_INT("peak_bandwidth", false, FS, peak_bandwidth, 1, RATE_MAX, 0, peak_hook),
-	KEY_INT("max_sdu_size", false, FS, max_sdu_size, 64, 65535, 0, NULL),
-};
-#undef FS
-
-/* A direction without a group has no contract: nothing to default. */
-static int
-flowspec_fn(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
-{
-	if (s == NULL)
-		return 0;
-	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
-		return fail(x, s, "expected a group { ... }");
-	return parse_keys(x, s, flowspec_keys, N(flowspec_keys), (char *)obj + k->off);
-}
-
-static const struct key qos_keys[] = {
-	KEY_FN_ARG("tx", offsetof(SE, qos_tx), 0, flowspec_fn),
-	KEY_FN_ARG("rx", offsetof(SE, qos_rx), 0, flowspec_fn),
-};
-
 static const struct key session_keys[] = {
-	KEY_STR("name", true, SE, name, NAME_CHARS, NULL, session_name_hook),
-	/* the AC's settings are the session's own fields */
-	KEY_GROUP("ac", true, 0, ac_keys, ac_hook),
-	KEY_ENUM("pw_type", false, SE, pw_type, pw_types, L2TP_PW_ETH, pw_type_hook),
+	KEY_STR("name", true, SE, name, NAME_CHARS, NULL, name_hook),
+	AC_KEYS(SE),
 	KEY_ENUM("encap", true, SE, encap, encaps, 0, NULL),
 	KEY_FN("local", true, local_fn),
 	KEY_FN("remote", true, remote_fn),
@@ -1562,14 +1762,14 @@ static const struct key session_keys[] = {
 		   cookie_fn),
 	KEY_ENUM("l2ss", false, SE, l2ss, l2ss_kinds, L2TP_L2SS_NONE, NULL),
 	KEY_ENUM("sequencing", false, SE, seq, seqs, CFG_SEQ_NONE, seq_hook),
-	KEY_GROUP("qos", false, 0, qos_keys, NULL),
+	QOS_KEY(SE),
 };
 #undef SE
 
 /*
  * The network port's MTU must take the session's encapsulation and a
- * minimum (tagged) Ethernet frame. Sequence numbers are assigned as
- * frames arrive from the AC: one worker must own them.
+ * minimum (tagged) Ethernet frame. Sending sequence numbers needs one
+ * writer: the AC's queues on one worker.
  */
 static int
 session_done(struct ctx *x, const config_setting_t *el, void *elem)
@@ -1591,14 +1791,13 @@ session_done(struct ctx *x, const config_setting_t *el, void *elem)
 			    np->name, (unsigned int)np->mtu, need);
 	if (!(se->seq & CFG_SEQ_SEND))
 		return 0;
-	for (q = 1; q < p->rx_queues; q++)
-		if (owner[q] != owner[0])
-			return fail(x, el,
-				    "sequencing \"%s\" needs every rx queue of port \"%s\" polled "
-				    "by one worker, but queue 0 is polled by workers[%u] and "
-				    "queue %u by workers[%u]",
-				    choice_name(seqs, se->seq), p->name, owner[0] - 1, q,
-				    owner[q] - 1);
+	q = ac_split_queue(x, se->ac_port);
+	if (q != 0)
+		return fail(x, el,
+			    "sequencing \"%s\" needs every rx queue of port \"%s\" polled "
+			    "by one worker, but queue 0 is polled by workers[%u] and "
+			    "queue %u by workers[%u]",
+			    choice_name(seqs, se->seq), p->name, owner[0] - 1, q, owner[q] - 1);
 	return 0;
 }
 
@@ -1614,13 +1813,474 @@ sessions_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 		return -1;
 	if (n == 0)
 		return 0;
-	c->sessions = alloc_list(x, n, sizeof(*c->sessions));
-	if (c->sessions == NULL || dedup_init(x, &x->sess_name, n) < 0 ||
-	    dedup_init(x, &x->sess_id, n) < 0 || dedup_init(x, &x->sess_ac, n) < 0)
+	c->sessions = LIST_START(x, &x->sessions, "session", n, struct cfg_session);
+	if (c->sessions == NULL || dedup_init(x, &x->sess_id, n) < 0)
 		return -1;
 	c->n_sessions = n;
 	return parse_list(x, s, session_keys, N(session_keys), c->sessions, sizeof(*c->sessions),
 			  true, session_done);
+}
+
+/* l2tp */
+
+static const struct choice digests[] = {
+	{"md5", CFG_DIGEST_MD5},
+	{"sha1", CFG_DIGEST_SHA1},
+	{NULL, 0},
+};
+
+/*
+ * Reached from the l2tp group, where absent settings take the defaults, and
+ * from each peer, where they keep the l2tp group's values (inh). §4.2: a
+ * cap on the back-off SHOULD be at least 8 s, hence max_timeout_ms's floor.
+ */
+#define TM struct cfg_l2tp_timers
+#define RETRANSMIT_KEYS(inh)                                                            \
+	KEY_INHERIT("initial_timeout_ms", TM, rto_initial_ms, 100, 60000, 1000, inh),   \
+		KEY_INHERIT("max_timeout_ms", TM, rto_max_ms, 8000, 600000, 8000, inh), \
+		KEY_INHERIT("retries", TM, retries, 1, 100, 10, inh)
+static const struct key retransmit_keys[] = {RETRANSMIT_KEYS(false)};
+static const struct key retransmit_override_keys[] = {RETRANSMIT_KEYS(true)};
+#undef TM
+
+/* Reported at max_timeout_ms, or at what made it too small for an override. */
+static int
+retransmit_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_l2tp_timers *t = (const void *)((const char *)obj + k->off);
+	const config_setting_t *at = NULL;
+
+	if (t->rto_max_ms >= t->rto_initial_ms)
+		return 0;
+	if (s != NULL)
+		at = config_setting_get_member(s, "max_timeout_ms");
+	if (at == NULL && s != NULL)
+		at = config_setting_get_member(s, "initial_timeout_ms");
+	return fail(x, at != NULL ? at : s,
+		    "max_timeout_ms (%u) must be at least initial_timeout_ms (%u)", t->rto_max_ms,
+		    t->rto_initial_ms);
+}
+
+#define TIMER_KEYS(T, inh, retransmit)                                                       \
+	KEY_INHERIT("hello_interval", T, t.hello_interval_s, 0, 3600, 60, inh),              \
+		KEY_GROUP("retransmit", false, offsetof(T, t), retransmit, retransmit_hook), \
+		KEY_INHERIT("receive_window", T, t.receive_window, 1, 1024, 16, inh)
+
+/* Where a setting would be: at s, or in the group that lacks it. */
+static const config_setting_t *
+at_or_grp(const struct ctx *x, const config_setting_t *s)
+{
+	return s != NULL ? s : x->grp;
+}
+
+/* Host byte order; by default the first IPv4 address of a network port. */
+static int
+router_id_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp *l = obj;
+	const struct cfg_port *p;
+	struct vcs_addr a;
+	char q[QUOTE_LEN];
+	long long v;
+
+	if (s == NULL) {
+		for (p = x->c->ports; p < x->c->ports + x->c->n_ports; p++) {
+			if (addr_is_set(&p->ipv4.addr)) {
+				l->router_id = ntohl(p->ipv4.addr.v4);
+				return 0;
+			}
+		}
+		return fail(x, x->grp,
+			    "missing, and no network port has an IPv4 address to take it from");
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		if (config_setting_type(s) != CONFIG_TYPE_INT &&
+		    config_setting_type(s) != CONFIG_TYPE_INT64)
+			return fail(x, s, "expected an IPv4 address or an integer");
+		if (get_int(x, s, 1, UINT32_MAX, &v) < 0)
+			return -1;
+		l->router_id = (uint32_t)v;
+		return 0;
+	}
+	if (addr_parse(config_setting_get_string(s), &a) < 0 || a.family != AF_INET)
+		return fail(x, s, "expected an IPv4 address or an integer, got %s",
+			    quote(q, config_setting_get_string(s)));
+	if (a.v4 == 0)
+		return fail(x, s, "must not be 0.0.0.0");
+	l->router_id = ntohl(a.v4);
+	return 0;
+}
+
+static int
+peer_address_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp_peer *p = obj;
+	const struct cfg_l2tp_peer *q;
+	char buf[ADDR_STR_MAX];
+
+	if (get_addr(x, s, &p->address) < 0 || check_unicast(x, s, &p->address) < 0)
+		return -1;
+	/* at most CFG_MAX_PEERS: a scan will do */
+	for (q = x->c->l2tp.peers; q < p; q++)
+		if (addr_equal(&q->address, &p->address))
+			return fail(x, s, "peer %s is also peer \"%s\" (line %d)",
+				    fmt_addr(buf, &p->address), q->name, q->line);
+	return 0;
+}
+
+/* Given, it is a network port's; absent, the first network port address of the family. */
+static int
+peer_local_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp_peer *p = obj;
+	struct cfg_port *np;
+	int af = p->address.family;
+
+	if (s != NULL) {
+		if (get_addr(x, s, &p->local) < 0 ||
+		    check_family(x, s, &p->local, "address", &p->address) < 0)
+			return -1;
+		return find_net_port(x, s, &p->local, &p->net_port);
+	}
+	for (np = x->c->ports; np < x->c->ports + x->c->n_ports; np++) {
+		if (addr_is_set(&port_prefix(np, af)->addr)) {
+			p->local = port_prefix(np, af)->addr;
+			p->net_port = (unsigned int)(np - x->c->ports);
+			return 0;
+		}
+	}
+	return fail(x, x->grp, "missing, and no network port has an %s address to take it from",
+		    family_name(af));
+}
+
+static const struct key peer_udp_keys[] = {
+	UDP_PORT_KEYS(struct cfg_l2tp_peer),
+};
+
+static int
+peer_udp_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp_peer *p = obj;
+
+	return udp_group(x, s, p->transport, "transport", peer_udp_keys, N(peer_udp_keys), p);
+}
+
+static int
+secret_hook(UNUSED struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp_peer *p = obj;
+
+	p->n_secrets = s != NULL;
+	return 0;
+}
+
+/* Settings that mean nothing without a secret; a false boolean is harmless. */
+static int
+needs_secret_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_l2tp_peer *p = obj;
+
+	if (s == NULL || (k->kind == K_BOOL && !*(const bool *)((const char *)obj + k->off)))
+		return 0;
+	if (p->n_secrets == 0)
+		return fail(x, s, "needs secret");
+	return 0;
+}
+
+/* During a rollover either secret verifies (§4.3). */
+static int
+next_secret_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp_peer *p = obj;
+
+	if (needs_secret_hook(x, k, s, obj) < 0)
+		return -1;
+	if (s != NULL)
+		p->n_secrets = 2;
+	return 0;
+}
+
+#define PE struct cfg_l2tp_peer
+static const struct key peer_keys[] = {
+	KEY_STR("name", true, PE, name, NAME_CHARS, NULL, name_hook),
+	KEY_FN("address", true, peer_address_fn),
+	KEY_FN("local", false, peer_local_fn),
+	KEY_ENUM("transport", false, PE, transport, encaps, L2TP_ENCAP_IP, NULL),
+	KEY_FN("udp", false, peer_udp_fn),
+	KEY_BOOL("initiate", PE, initiate, false, NULL),
+	KEY_STR("secret", false, PE, secrets[0], OCTETS, "", secret_hook),
+	KEY_STR("next_secret", false, PE, secrets[1], OCTETS, "", next_secret_hook),
+	KEY_ENUM("digest", false, PE, digest, digests, CFG_DIGEST_SHA1, needs_secret_hook),
+	KEY_BOOL("hide_avps", PE, hide_avps, false, needs_secret_hook),
+	TIMER_KEYS(PE, true, retransmit_override_keys),
+};
+#undef PE
+
+/* The address is reported once local, and with it the port, is known. */
+static int
+peer_done(struct ctx *x, const config_setting_t *el, void *elem)
+{
+	struct cfg_l2tp_peer *p = elem;
+	size_t mark;
+
+	p->line = (int)config_setting_source_line(el);
+	mark = path_add(x, ".address");
+	if (check_remote_end(x, config_setting_get_member(el, "address"), &p->address, &p->local,
+			     p->net_port) < 0)
+		return -1;
+	path_cut(x, mark);
+	return 0;
+}
+
+/* After the l2tp group's timers: they are each peer's defaults. */
+static int
+peers_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp *l = obj;
+	unsigned int n, i;
+
+	if (s == NULL)
+		return 0;
+	if (get_list(x, s, false, CFG_MAX_PEERS, "", &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	l->peers = LIST_START(x, &x->peers, "peer", n, struct cfg_l2tp_peer);
+	if (l->peers == NULL)
+		return -1;
+	l->n_peers = n;
+	for (i = 0; i < n; i++)
+		l->peers[i].t = l->t;
+	return parse_list(x, s, peer_keys, N(peer_keys), l->peers, sizeof(*l->peers), true,
+			  peer_done);
+}
+
+#define L2 struct cfg_l2tp
+static const struct key l2tp_keys[] = {
+	KEY_FN("router_id", false, router_id_fn),
+	KEY_STR("host_name", false, L2, host_name, NULL, "", NULL),
+	TIMER_KEYS(L2, false, retransmit_keys),
+	KEY_INT("drop_percent", false, L2, drop_percent, 0, 90, 0, NULL),
+	KEY_FN("peers", false, peers_fn),
+};
+#undef L2
+
+/* Absent, the control protocol is off and cfg.l2tp stays zero. */
+static int
+l2tp_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_l2tp *l = &((struct cfg *)obj)->l2tp;
+
+	if (s == NULL)
+		return 0;
+	if (config_setting_type(s) != CONFIG_TYPE_GROUP)
+		return fail(x, s, "expected a group { ... }");
+	l->enabled = true;
+	return parse_keys(x, s, l2tp_keys, N(l2tp_keys), l);
+}
+
+/* circuits */
+
+static const struct choice call_types[] = {
+	{"incoming", false},
+	{"outgoing", true},
+	{NULL, 0},
+};
+
+/* A canonical VLAN suffix, as "%u" prints one: 1..4094, no leading zero. */
+static unsigned int
+vlan_suffix(const char *v)
+{
+	unsigned int vlan = 0;
+	size_t i;
+
+	if (v[0] < '1' || v[0] > '9' || strlen(v) > 4)
+		return 0;
+	for (i = 0; v[i] != '\0'; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return 0;
+		vlan = vlan * 10 + (unsigned int)(v[i] - '0');
+	}
+	return vlan <= VLAN_MAX ? vlan : 0;
+}
+
+/* The session whose circuit the cross-connect names port or port.vlan, or 0. */
+static unsigned int
+session_circuit(const struct ctx *x, const char *port, unsigned int vlan)
+{
+	int p = cfg_port_find(x->c, port);
+	unsigned int owner = p >= 0 ? x->ac_owner[p][vlan] : 0;
+
+	return owner <= x->c->n_sessions ? owner : 0;
+}
+
+/*
+ * Circuits share one namespace with the circuits of static sessions,
+ * which are named "PORT" or "PORT.VLAN" (config/README.md).
+ */
+static int
+circuit_name_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_circuit *ci = obj;
+	char port[CFG_NAME_MAX];
+	const char *dot = strrchr(ci->name, '.');
+	unsigned int vlan = 0, owner;
+
+	if (name_hook(x, k, s, obj) < 0)
+		return -1;
+	owner = session_circuit(x, ci->name, 0);
+	if (owner == 0 && dot != NULL && (vlan = vlan_suffix(dot + 1)) != 0) {
+		snprintf(port, sizeof(port), "%.*s", (int)(dot - ci->name), ci->name);
+		owner = session_circuit(x, port, vlan);
+	}
+	if (owner == 0)
+		return 0;
+	return fail(x, s, "\"%s\" is already the name of the circuit of session \"%s\" (line %d)",
+		    ci->name, elem_name(&x->sessions, owner - 1),
+		    elem_line(&x->sessions, owner - 1));
+}
+
+static bool
+end_id_eq(const void *arr, unsigned int a, unsigned int b)
+{
+	const struct cfg_circuit *ci = arr;
+
+	return ci[a].pw_type == ci[b].pw_type &&
+	       strcmp(ci[a].remote_end_id, ci[b].remote_end_id) == 0;
+}
+
+/* A peer's request names a circuit by (Remote End ID, PW type). */
+static int
+end_id_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_circuit *ci = obj;
+	const struct cfg_circuit *other;
+	char q[QUOTE_LEN];
+	unsigned int prev;
+
+	if (s == NULL)
+		snprintf(ci->remote_end_id, sizeof(ci->remote_end_id), "%s", ci->name);
+	if (!dedup_seen(&x->end_id,
+			hash(ci->remote_end_id, strlen(ci->remote_end_id)) ^ ci->pw_type, end_id_eq,
+			x->c->circuits, (unsigned int)(ci - x->c->circuits), &prev))
+		return 0;
+	other = &x->c->circuits[prev];
+	return fail(x, at_or_grp(x, s),
+		    "%s with pw_type \"%s\" is already the remote_end_id of circuit \"%s\" "
+		    "(line %d)",
+		    quote(q, ci->remote_end_id), choice_name(pw_types, ci->pw_type), other->name,
+		    other->line);
+}
+
+static int
+circuit_peer_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_circuit *ci = obj;
+	char q[QUOTE_LEN];
+	const char *v;
+
+	ci->peer = -1;
+	if (s == NULL)
+		return 0;
+	v = get_str(x, s);
+	if (v == NULL)
+		return -1;
+	ci->peer = x->c->l2tp.n_peers != 0 ? list_find(&x->peers, v) : -1;
+	if (ci->peer < 0)
+		return fail(x, s, "unknown peer %s", quote(q, v));
+	return 0;
+}
+
+static int
+call_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_circuit *ci = obj;
+
+	if (ci->call && ci->peer < 0)
+		return fail(x, s, "needs peer: the peer to call");
+	return 0;
+}
+
+static int
+call_type_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_circuit *ci = obj;
+
+	if (s != NULL && !ci->call)
+		return fail(x, s, "only allowed with call = true");
+	return 0;
+}
+
+static int
+cookie_len_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_circuit *ci = obj;
+
+	if (ci->cookie_len != 0 && ci->cookie_len != 4 && ci->cookie_len != 8)
+		return fail(x, s, "must be 0, 4 or 8, got %u", (unsigned int)ci->cookie_len);
+	return 0;
+}
+
+static int
+circuit_seq_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_circuit *ci = obj;
+
+	if (ci->sequencing && ci->l2ss != L2TP_L2SS_DEFAULT)
+		return fail(x, s, "true needs l2ss = \"default\"");
+	return 0;
+}
+
+#define CI struct cfg_circuit
+static const struct key circuit_keys[] = {
+	KEY_STR("name", true, CI, name, NAME_CHARS, NULL, circuit_name_hook),
+	AC_KEYS(CI),
+	KEY_STR("remote_end_id", false, CI, remote_end_id, OCTETS, "", end_id_hook),
+	KEY_FN("peer", false, circuit_peer_fn),
+	KEY_BOOL("call", CI, call, false, call_hook),
+	KEY_ENUM("call_type", false, CI, outgoing, call_types, false, call_type_hook),
+	/* §8.2: a 64-bit cookie against blind insertion */
+	KEY_INT("cookie", false, CI, cookie_len, 0, 8, 8, cookie_len_hook),
+	KEY_ENUM("l2ss", false, CI, l2ss, l2ss_kinds, L2TP_L2SS_NONE, NULL),
+	KEY_BOOL("sequencing", CI, sequencing, false, circuit_seq_hook),
+	QOS_KEY(CI),
+};
+#undef CI
+
+static int
+circuit_done(struct ctx *x, const config_setting_t *el, void *elem)
+{
+	struct cfg_circuit *ci = elem;
+
+	ci->line = (int)config_setting_source_line(el);
+	ci->send_seq_ok = ac_split_queue(x, ci->ac_port) == 0;
+	return 0;
+}
+
+/* After sessions: circuits share their ACs and dataplane.max_vcs. */
+static int
+circuits_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg *c = obj;
+	unsigned int n, max = c->dp.max_vcs - c->n_sessions;
+	char why[96];
+
+	if (s == NULL)
+		return 0;
+	snprintf(why, sizeof(why), " (dataplane.max_vcs = %u, less %u sessions)", c->dp.max_vcs,
+		 c->n_sessions);
+	if (get_list(x, s, false, max, c->n_sessions != 0 ? why : " (dataplane.max_vcs)", &n) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	if (!c->l2tp.enabled)
+		return fail(x, s, "need the l2tp group, which runs the L2TPv3 control protocol");
+	c->circuits = LIST_START(x, &x->circuits, "circuit", n, struct cfg_circuit);
+	if (c->circuits == NULL || dedup_init(x, &x->end_id, n) < 0)
+		return -1;
+	c->n_circuits = n;
+	return parse_list(x, s, circuit_keys, N(circuit_keys), c->circuits, sizeof(*c->circuits),
+			  true, circuit_done);
 }
 
 static const struct key top_keys[] = {
@@ -1629,6 +2289,8 @@ static const struct key top_keys[] = {
 	KEY_FN("ports", true, ports_fn),
 	KEY_FN("workers", true, workers_fn),
 	KEY_FN("sessions", false, sessions_fn),
+	KEY_FN("l2tp", false, l2tp_fn),
+	KEY_FN("circuits", false, circuits_fn),
 };
 
 /* Loading */
@@ -1777,9 +2439,12 @@ cfg_load_string(const char *text, const char *source, struct cfg *c, char *err, 
 	snprintf(c->source, sizeof(c->source), "%s", source);
 	ret = load(x, text);
 	free(x->neigh.slot);
-	free(x->sess_name.slot);
 	free(x->sess_id.slot);
-	free(x->sess_ac.slot);
+	free(x->end_id.slot);
+	free(x->ports.names.slot);
+	free(x->sessions.names.slot);
+	free(x->peers.names.slot);
+	free(x->circuits.names.slot);
 	free(x);
 	if (ret < 0)
 		cfg_free(c);
@@ -1850,6 +2515,8 @@ cfg_free(struct cfg *c)
 		free(c->workers[i].rx);
 	free(c->workers);
 	free(c->sessions);
+	free(c->l2tp.peers);
+	free(c->circuits);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -24,10 +24,11 @@
 #define CFG_MAX_LCORE	128 /* lcore ids accepted in the file: 0..CFG_MAX_LCORE-1 */
 
 /* Upper bounds of the file's lists, for arrays sized by them. */
-#define CFG_MAX_PORTS	  32 /* entries in the ports list */
-#define CFG_MAX_RX_QUEUES 64 /* ports.rx_queues */
-#define CFG_MAX_WORKERS	  64 /* entries in the workers list */
-#define CFG_MAX_WORKER_RX 64 /* queues one worker polls */
+#define CFG_MAX_PORTS	  32   /* entries in the ports list */
+#define CFG_MAX_RX_QUEUES 64   /* ports.rx_queues */
+#define CFG_MAX_WORKERS	  64   /* entries in the workers list */
+#define CFG_MAX_WORKER_RX 64   /* queues one worker polls */
+#define CFG_MAX_PEERS	  1024 /* entries in l2tp.peers */
 
 enum cfg_port_role {
 	CFG_PORT_ACCESS,
@@ -135,6 +136,79 @@ struct cfg_session {
 	int line;
 };
 
+/* Timers and limits of a control connection (RFC 3931 §4.2, §4.4). */
+struct cfg_l2tp_timers {
+	unsigned int hello_interval_s; /* 0: no HELLO; at most 3600 */
+	unsigned int rto_initial_ms;   /* first retransmission timeout, 100..60000 */
+	unsigned int rto_max_ms;       /* back-off cap, 8000..600000, >= rto_initial_ms */
+	unsigned int retries;	     /* retransmissions before the connection is cleared, 1..100 */
+	unsigned int receive_window; /* our Receive Window Size, 1..1024 */
+};
+
+enum cfg_digest {
+	CFG_DIGEST_MD5 = 0, /* the values of RFC 3931's Digest Type */
+	CFG_DIGEST_SHA1 = 1,
+};
+
+#define CFG_SECRET_MAX	  256
+#define CFG_HOST_NAME_MAX 64
+#define CFG_END_ID_MAX	  64
+
+/* An L2TPv3 peer (l2tp.peers). */
+struct cfg_l2tp_peer {
+	char name[CFG_NAME_MAX];
+	struct vcs_addr address; /* the peer's: unicast, unique, on-link or behind a gateway */
+	struct vcs_addr local;	 /* ours; default: the first network port address of the family */
+	unsigned int net_port;	 /* derived: the network port that owns `local` */
+	enum l2tp_encap transport;
+	uint16_t udp_local_port; /* transport "udp": default 1701 */
+	uint16_t udp_remote_port;
+	bool initiate; /* we open the control connection, and reopen it when it fails */
+	/* Control Message Authentication (§4.3): on with a secret */
+	unsigned int n_secrets;		 /* 0, 1, or 2 during a rollover (secret, next_secret) */
+	char secrets[2][CFG_SECRET_MAX]; /* 1..255 octets, any but NUL; "" beyond n_secrets */
+	enum cfg_digest digest;
+	bool hide_avps;		  /* hide the session AVPs §5.3 allows (needs a secret) */
+	struct cfg_l2tp_timers t; /* the l2tp group's, unless overridden */
+	int line;
+};
+
+/* The l2tp group. Absent: enabled is false and everything else zero. */
+struct cfg_l2tp {
+	bool enabled;			   /* the l2tp group is present */
+	uint32_t router_id;		   /* host byte order, never 0: 192.0.2.1 is 0xc0000201 */
+	char host_name[CFG_HOST_NAME_MAX]; /* "": the system's host name */
+	struct cfg_l2tp_timers t;
+	unsigned int drop_percent; /* testing only: control messages dropped at random */
+	struct cfg_l2tp_peer *peers;
+	unsigned int n_peers;
+};
+
+/*
+ * An attachment circuit offered to L2TPv3 peers (circuits). Its AC is
+ * used by no other circuit nor static session; (remote_end_id, pw_type)
+ * is unique among circuits.
+ */
+struct cfg_circuit {
+	char name[CFG_NAME_MAX]; /* not a static session's circuit name either */
+	/* what a peer's ICRQ or OCRQ names; default: name. 1..63 octets, any but NUL */
+	char remote_end_id[CFG_END_ID_MAX];
+	unsigned int ac_port; /* index into cfg.ports (an access port) */
+	uint16_t ac_vlan;     /* 0: the whole port */
+	enum l2tp_pw_type pw_type;
+	int peer;	     /* index into l2tp.peers; -1: any peer may call */
+	bool call;	     /* we place the call (needs peer) */
+	bool outgoing;	     /* placed as OCRQ instead of ICRQ */
+	uint8_t cookie_len;  /* the cookie the peer must send us: 0, 4 or 8 */
+	enum l2tp_l2ss l2ss; /* the sublayer we want to receive */
+	bool sequencing;     /* we ask the peer to sequence what it sends (needs l2ss) */
+	/* derived: every rx queue of the AC's port is polled by one worker, so
+	 * we can send sequence numbers if the peer asks for them */
+	bool send_seq_ok;
+	struct cfg_flowspec qos_tx, qos_rx; /* as a session's */
+	int line;
+};
+
 struct cfg {
 	char source[256]; /* file name used in messages */
 	struct cfg_eal eal;
@@ -145,6 +219,9 @@ struct cfg {
 	unsigned int n_workers;
 	struct cfg_session *sessions;
 	unsigned int n_sessions;
+	struct cfg_l2tp l2tp;
+	struct cfg_circuit *circuits;
+	unsigned int n_circuits;
 };
 
 /*

@@ -121,7 +121,24 @@ static const char full_cfg[] =
 	/* 38 */ "    remote = \"192.0.2.77\"; local_session_id = 9; remote_session_id = 9;\n"
 	/* 39 */ "    udp = { checksum = true; }; l2ss = \"default\"; sequencing = \"recv\";\n"
 	/* 40 */ "    local_cookie = \"\"; remote_cookie = \"DEADBEEF\"; }\n"
-	/* 41 */ ");\n";
+	/* 41 */ ");\n"
+	/* 42 */ "l2tp = { router_id = 3232235777; host_name = \"pe-1.example\"; hello_interval = 0;\n"
+	/* 43 */ "  retransmit = { initial_timeout_ms = 500; max_timeout_ms = 16000; retries = 3; };\n"
+	/* 44 */ "  receive_window = 1024; drop_percent = 90;\n"
+	/* 45 */ "  peers = (\n"
+	/* 46 */ "    { name = \"pe2\"; address = \"198.51.100.2\"; local = \"192.0.2.1\"; transport = \"udp\";\n"
+	/* 47 */ "      udp = { local_port = 1702; remote_port = 50000; }; initiate = true; secret = \"a b\\\"c\";\n"
+	/* 48 */ "      next_secret = \"\\x01\\xff\"; digest = \"md5\"; hide_avps = true; hello_interval = 10;\n"
+	/* 49 */ "      retransmit = { max_timeout_ms = 9000; }; receive_window = 4; },\n"
+	/* 50 */ "    { name = \"pe.3\"; address = \"2001:db8::3\"; }\n"
+	/* 51 */ "  ); };\n"
+	/* 52 */ "circuits = (\n"
+	/* 53 */ "  { name = \"c1\"; ac = { port = \"ac0\"; vlan = 200; }; pw_type = \"ethernet-vlan\";\n"
+	/* 54 */ "    remote_end_id = \"end 1\\xe9\"; peer = \"pe.3\"; call = true; call_type = \"outgoing\";\n"
+	/* 55 */ "    cookie = 0; l2ss = \"default\"; sequencing = true;\n"
+	/* 56 */ "    qos = { tx = { token_rate = 1000; }; rx = { token_rate = 2000; peak_bandwidth = 4000; }; }; },\n"
+	/* 57 */ "  { name = \"c2\"; ac = { port = \"ac.1\"; vlan = 7; }; peer = \"pe2\"; cookie = 4; }\n"
+	/* 58 */ ");\n";
 
 /* Everything left out that can be: the defaults. */
 static const char defaults_cfg[] =
@@ -130,7 +147,9 @@ static const char defaults_cfg[] =
 	/* 4 */ "{ " PW("pw4") " " IDS " },\n"
 	/* 5 */ "{ name = \"pw4u\"; ac = { port = \"ac0\"; vlan = 7; }; encap = \"udp\"; " ENDS4 " local_session_id = 3; remote_session_id = 3; },\n"
 	/* 6 */ "{ name = \"pw6u\"; ac = { port = \"ac0\"; vlan = 8; }; encap = \"udp\"; " ENDS6 " local_session_id = 4; remote_session_id = 4; }\n"
-	/* 7 */ ");\n";
+	/* 7 */ ");\n"
+	/* 8 */ "l2tp = { peers = ( { name = \"pe2\"; address = \"192.0.2.9\"; } ); };\n"
+	/* 9 */ "circuits = ( { name = \"c\"; ac = { port = \"ac0\"; vlan = 9; }; } );\n";
 /* clang-format on */
 
 static void
@@ -139,6 +158,8 @@ test_full(void)
 	const uint8_t cookie4[] = {0xca, 0xfe, 0xba, 0xbe};
 	const uint8_t cookie8[] = {1, 2, 3, 4, 5, 6, 7, 8};
 	const uint8_t dead[] = {0xde, 0xad, 0xbe, 0xef};
+	const struct cfg_l2tp_peer *pe;
+	const struct cfg_circuit *ci;
 	const struct cfg_session *se;
 	const struct cfg_port *p;
 	char err[ERR_LEN] = "";
@@ -290,6 +311,76 @@ test_full(void)
 	CU_ASSERT_EQUAL(se->seq, CFG_SEQ_RECV);
 	CU_ASSERT_EQUAL(se->line, 37);
 
+	CU_ASSERT_TRUE(c.l2tp.enabled);
+	CU_ASSERT_EQUAL(c.l2tp.router_id, 0xc0a80101u);
+	CU_ASSERT_STRING_EQUAL(c.l2tp.host_name, "pe-1.example");
+	CU_ASSERT_EQUAL(c.l2tp.t.hello_interval_s, 0);
+	CU_ASSERT_EQUAL(c.l2tp.t.rto_initial_ms, 500);
+	CU_ASSERT_EQUAL(c.l2tp.t.rto_max_ms, 16000);
+	CU_ASSERT_EQUAL(c.l2tp.t.retries, 3);
+	CU_ASSERT_EQUAL(c.l2tp.t.receive_window, 1024);
+	CU_ASSERT_EQUAL(c.l2tp.drop_percent, 90);
+	CU_ASSERT_EQUAL_FATAL(c.l2tp.n_peers, 2);
+	pe = &c.l2tp.peers[0];
+	CU_ASSERT_STRING_EQUAL(pe->name, "pe2");
+	assert_ip(&pe->address, "198.51.100.2"); /* off-link, via ipv4_gateway */
+	assert_ip(&pe->local, "192.0.2.1");
+	CU_ASSERT_EQUAL(pe->net_port, 1);
+	CU_ASSERT_EQUAL(pe->transport, L2TP_ENCAP_UDP);
+	CU_ASSERT_EQUAL(pe->udp_local_port, 1702);
+	CU_ASSERT_EQUAL(pe->udp_remote_port, 50000);
+	CU_ASSERT_TRUE(pe->initiate);
+	CU_ASSERT_EQUAL(pe->n_secrets, 2);
+	CU_ASSERT_STRING_EQUAL(pe->secrets[0], "a b\"c"); /* any octets */
+	CU_ASSERT_STRING_EQUAL(pe->secrets[1], "\x01\xff");
+	CU_ASSERT_EQUAL(pe->digest, CFG_DIGEST_MD5);
+	CU_ASSERT_TRUE(pe->hide_avps);
+	/* overridden, and the rest the l2tp group's */
+	CU_ASSERT_EQUAL(pe->t.hello_interval_s, 10);
+	CU_ASSERT_EQUAL(pe->t.rto_initial_ms, 500);
+	CU_ASSERT_EQUAL(pe->t.rto_max_ms, 9000);
+	CU_ASSERT_EQUAL(pe->t.retries, 3);
+	CU_ASSERT_EQUAL(pe->t.receive_window, 4);
+	CU_ASSERT_EQUAL(pe->line, 46);
+	pe = &c.l2tp.peers[1];
+	CU_ASSERT_STRING_EQUAL(pe->name, "pe.3");
+	assert_ip(&pe->address, "2001:db8::3");
+	assert_ip(&pe->local, "2001:db8::1"); /* the first network port's IPv6 address */
+	CU_ASSERT_EQUAL(pe->net_port, 1);
+	CU_ASSERT_EQUAL(pe->transport, L2TP_ENCAP_IP);
+	CU_ASSERT_EQUAL(pe->udp_local_port, 0);
+	CU_ASSERT_EQUAL(pe->udp_remote_port, 0);
+	CU_ASSERT_FALSE(pe->initiate);
+	CU_ASSERT_EQUAL(pe->n_secrets, 0);
+	CU_ASSERT(memcmp(&pe->t, &c.l2tp.t, sizeof(pe->t)) == 0);
+	CU_ASSERT_EQUAL(pe->line, 50);
+
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 2);
+	ci = &c.circuits[0];
+	CU_ASSERT_STRING_EQUAL(ci->name, "c1");
+	CU_ASSERT_STRING_EQUAL(ci->remote_end_id, "end 1\xe9");
+	CU_ASSERT_EQUAL(ci->ac_port, 0);
+	CU_ASSERT_EQUAL(ci->ac_vlan, 200);
+	CU_ASSERT_EQUAL(ci->pw_type, L2TP_PW_ETH_VLAN);
+	CU_ASSERT_EQUAL(ci->peer, 1);
+	CU_ASSERT_TRUE(ci->call);
+	CU_ASSERT_TRUE(ci->outgoing);
+	CU_ASSERT_EQUAL(ci->cookie_len, 0);
+	CU_ASSERT_EQUAL(ci->l2ss, L2TP_L2SS_DEFAULT);
+	CU_ASSERT_TRUE(ci->sequencing);
+	CU_ASSERT_TRUE(ci->send_seq_ok); /* both queues of ac0 on workers[0] */
+	CU_ASSERT_EQUAL(ci->qos_tx.token_rate, 1000);
+	CU_ASSERT_EQUAL(ci->qos_rx.token_rate, 2000);
+	CU_ASSERT_EQUAL(ci->qos_rx.peak_bandwidth, 4000);
+	CU_ASSERT_EQUAL(ci->line, 53);
+	ci = &c.circuits[1];
+	CU_ASSERT_STRING_EQUAL(ci->name, "c2");
+	CU_ASSERT_EQUAL(ci->ac_port, 2); /* a VLAN of ac.1, next to a whole-port session */
+	CU_ASSERT_EQUAL(ci->ac_vlan, 7);
+	CU_ASSERT_EQUAL(ci->peer, 0);
+	CU_ASSERT_EQUAL(ci->cookie_len, 4);
+	CU_ASSERT_EQUAL(ci->line, 57);
+
 	CU_ASSERT_EQUAL(cfg_port_find(&c, "ac.1"), 2);
 	CU_ASSERT_EQUAL(cfg_port_find(&c, "ac1"), -1);
 	cfg_free(&c);
@@ -299,6 +390,9 @@ test_full(void)
 static void
 test_defaults(void)
 {
+	static const struct cfg_flowspec zero_flowspec;
+	const struct cfg_l2tp_peer *pe;
+	const struct cfg_circuit *ci;
 	char err[ERR_LEN];
 	struct cfg c;
 	unsigned int i;
@@ -355,6 +449,52 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c.sessions[1].ac_vlan, 7);
 	CU_ASSERT_TRUE(c.sessions[2].udp_checksum);
 	CU_ASSERT_EQUAL(c.sessions[2].line, 6);
+
+	CU_ASSERT_TRUE(c.l2tp.enabled);
+	CU_ASSERT_EQUAL(c.l2tp.router_id, 0xc0000201u); /* wan0's 192.0.2.1 */
+	CU_ASSERT_STRING_EQUAL(c.l2tp.host_name, "");	/* the system's, at start-up */
+	CU_ASSERT_EQUAL(c.l2tp.t.hello_interval_s, 60);
+	CU_ASSERT_EQUAL(c.l2tp.t.rto_initial_ms, 1000);
+	CU_ASSERT_EQUAL(c.l2tp.t.rto_max_ms, 8000);
+	CU_ASSERT_EQUAL(c.l2tp.t.retries, 10);
+	CU_ASSERT_EQUAL(c.l2tp.t.receive_window, 16);
+	CU_ASSERT_EQUAL(c.l2tp.drop_percent, 0);
+	CU_ASSERT_EQUAL_FATAL(c.l2tp.n_peers, 1);
+	pe = &c.l2tp.peers[0];
+	assert_ip(&pe->local, "192.0.2.1");
+	CU_ASSERT_EQUAL(pe->net_port, 1);
+	CU_ASSERT_EQUAL(pe->transport, L2TP_ENCAP_IP);
+	CU_ASSERT_EQUAL(pe->udp_local_port, 0);
+	CU_ASSERT_EQUAL(pe->udp_remote_port, 0);
+	CU_ASSERT_FALSE(pe->initiate);
+	CU_ASSERT_EQUAL(pe->n_secrets, 0);
+	CU_ASSERT_STRING_EQUAL(pe->secrets[0], "");
+	CU_ASSERT_STRING_EQUAL(pe->secrets[1], "");
+	CU_ASSERT_EQUAL(pe->digest, CFG_DIGEST_SHA1);
+	CU_ASSERT_FALSE(pe->hide_avps);
+	CU_ASSERT(memcmp(&pe->t, &c.l2tp.t, sizeof(pe->t)) == 0);
+	CU_ASSERT_EQUAL(pe->line, 8);
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 1);
+	ci = &c.circuits[0];
+	CU_ASSERT_STRING_EQUAL(ci->remote_end_id, "c"); /* the name */
+	CU_ASSERT_EQUAL(ci->pw_type, L2TP_PW_ETH);
+	CU_ASSERT_EQUAL(ci->peer, -1);
+	CU_ASSERT_FALSE(ci->call);
+	CU_ASSERT_FALSE(ci->outgoing);
+	CU_ASSERT_EQUAL(ci->cookie_len, 8);
+	CU_ASSERT_EQUAL(ci->l2ss, L2TP_L2SS_NONE);
+	CU_ASSERT_FALSE(ci->sequencing);
+	CU_ASSERT_TRUE(ci->send_seq_ok);
+	CU_ASSERT(memcmp(&ci->qos_tx, &zero_flowspec, sizeof(zero_flowspec)) == 0);
+	CU_ASSERT(memcmp(&ci->qos_rx, &zero_flowspec, sizeof(zero_flowspec)) == 0);
+	CU_ASSERT_EQUAL(ci->line, 9);
+	cfg_free(&c);
+
+	/* without the l2tp group: no control protocol, and nothing in cfg.l2tp */
+	CU_ASSERT_EQUAL_FATAL(load(BASE, &c, err), 0);
+	CU_ASSERT(memcmp(&c.l2tp, &zero_cfg.l2tp, sizeof(c.l2tp)) == 0);
+	CU_ASSERT_PTR_NULL(c.circuits);
+	CU_ASSERT_EQUAL(c.n_circuits, 0);
 	cfg_free(&c);
 }
 
@@ -836,6 +976,277 @@ static const struct err_case err_cases[] = {
 	 "{ port = \"ac0\"; queue = 60; }, { port = \"ac0\"; queue = 61; }, { port = \"ac0\"; queue = 62; }, "
 	 "{ port = \"ac0\"; queue = 63; }, { port = \"wan0\"; } ); } );\n",
 	 "t.cfg:2: workers[0].rx: must have at most 64 entries, got 65"},
+
+	/* l2tp */
+#define PE2	 "{ name = \"pe2\"; address = \"192.0.2.2\"; }"
+#define L2TP_PE2 "l2tp = { peers = ( " PE2 " ); };\n" /* line 3 after BASE */
+#define PEER(extra) BASE "l2tp = { peers = ( { name = \"pe2\"; address = \"192.0.2.2\"; " extra " } ); };\n"
+#define WAN6_ONLY                                                                          \
+	"ports = ( { " AC0 " }, { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; " \
+	"ipv6 = \"2001:db8::1/64\"; } );\n" WORKERS
+	{BASE "l2tp = 1;\n", "t.cfg:3: l2tp: expected a group { ... }"},
+	{BASE "l2tp = { routerid = 1; };\n", "t.cfg:3: l2tp: unknown setting \"routerid\""},
+	{BASE "l2tp = { router_id = 0; };\n",
+	 "t.cfg:3: l2tp.router_id: must be between 1 and 4294967295, got 0"},
+	{BASE "l2tp = { router_id = 4294967296; };\n",
+	 "t.cfg:3: l2tp.router_id: must be between 1 and 4294967295, got 4294967296"},
+	{BASE "l2tp = { router_id = -1; };\n",
+	 "t.cfg:3: l2tp.router_id: must be between 1 and 4294967295, got -1"},
+	{BASE "l2tp = { router_id = 1; };\n", NULL},
+	{BASE "l2tp = { router_id = 4294967295; };\n", NULL},
+	{BASE "l2tp = { router_id = \"0.0.0.0\"; };\n", "t.cfg:3: l2tp.router_id: must not be 0.0.0.0"},
+	{BASE "l2tp = { router_id = \"0.0.0.1\"; };\n", NULL},
+	{BASE "l2tp = { router_id = \"pe1\"; };\n",
+	 "t.cfg:3: l2tp.router_id: expected an IPv4 address or an integer, got \"pe1\""},
+	{BASE "l2tp = { router_id = \"2001:db8::1\"; };\n",
+	 "t.cfg:3: l2tp.router_id: expected an IPv4 address or an integer, got \"2001:db8::1\""},
+	{BASE "l2tp = { router_id = 1.0; };\n",
+	 "t.cfg:3: l2tp.router_id: expected an IPv4 address or an integer"},
+	{WAN6_ONLY "l2tp = {\n hello_interval = 1; };\n",
+	 "t.cfg:3: l2tp.router_id: missing, and no network port has an IPv4 address to take it from"},
+	{WAN6_ONLY "l2tp = { router_id = \"192.0.2.1\"; };\n", NULL /* no IPv4 needed when given */},
+	{BASE "l2tp = { host_name = \"\"; };\n", "t.cfg:3: l2tp.host_name: must not be empty"},
+	{BASE "l2tp = { host_name = \"pe 1\"; };\n",
+	 "t.cfg:3: l2tp.host_name: may only contain printable ASCII characters other than space, "
+	 "got \"pe 1\""},
+	{BASE "l2tp = { host_name = \"pe\\xc3\\xa9\"; };\n",
+	 "t.cfg:3: l2tp.host_name: may only contain printable ASCII characters other than space, "
+	 "got \"pe\\xc3\\xa9\""},
+	{BASE "l2tp = { host_name = "
+	 "\"0123456789012345678901234567890123456789012345678901234567890123\"; };\n",
+	 "t.cfg:3: l2tp.host_name: must be at most 63 characters long, got 64"},
+	{BASE "l2tp = { host_name = "
+	 "\"012345678901234567890123456789012345678901234567890123456789012\"; };\n", NULL},
+	{BASE "l2tp = { host_name = 1; };\n", "t.cfg:3: l2tp.host_name: expected a string"},
+	{BASE "l2tp = { hello_interval = -1; };\n",
+	 "t.cfg:3: l2tp.hello_interval: must be between 0 and 3600, got -1"},
+	{BASE "l2tp = { hello_interval = 3601; };\n",
+	 "t.cfg:3: l2tp.hello_interval: must be between 0 and 3600, got 3601"},
+	{BASE "l2tp = { hello_interval = 3600; };\n", NULL},
+	{BASE "l2tp = { retransmit = 1; };\n", "t.cfg:3: l2tp.retransmit: expected a group { ... }"},
+	{BASE "l2tp = { retransmit = { timeout = 1; }; };\n",
+	 "t.cfg:3: l2tp.retransmit: unknown setting \"timeout\""},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 99; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.initial_timeout_ms: must be between 100 and 60000, got 99"},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 60001; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.initial_timeout_ms: must be between 100 and 60000, got 60001"},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 100; }; };\n", NULL},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 60000; max_timeout_ms = 60000; }; };\n",
+	 NULL},
+	{BASE "l2tp = { retransmit = { max_timeout_ms = 7999; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.max_timeout_ms: must be between 8000 and 600000, got 7999"},
+	{BASE "l2tp = { retransmit = { max_timeout_ms = 600001; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.max_timeout_ms: must be between 8000 and 600000, got 600001"},
+	{BASE "l2tp = { retransmit = { max_timeout_ms = 600000; }; };\n", NULL},
+	{BASE "l2tp = { retransmit = { retries = 0; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.retries: must be between 1 and 100, got 0"},
+	{BASE "l2tp = { retransmit = { retries = 101; }; };\n",
+	 "t.cfg:3: l2tp.retransmit.retries: must be between 1 and 100, got 101"},
+	{BASE "l2tp = { retransmit = { retries = 1; }; };\n", NULL},
+	{BASE "l2tp = { retransmit = { retries = 100; }; };\n", NULL},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 10000;\n max_timeout_ms = 9999; }; };\n",
+	 "t.cfg:4: l2tp.retransmit: max_timeout_ms (9999) must be at least initial_timeout_ms "
+	 "(10000)"},
+	{BASE "l2tp = { retransmit = {\n initial_timeout_ms = 10000; }; };\n",
+	 "t.cfg:4: l2tp.retransmit: max_timeout_ms (8000) must be at least initial_timeout_ms "
+	 "(10000)"},
+	{BASE "l2tp = { receive_window = 0; };\n",
+	 "t.cfg:3: l2tp.receive_window: must be between 1 and 1024, got 0"},
+	{BASE "l2tp = { receive_window = 1025; };\n",
+	 "t.cfg:3: l2tp.receive_window: must be between 1 and 1024, got 1025"},
+	{BASE "l2tp = { receive_window = 1; };\n", NULL},
+	{BASE "l2tp = { drop_percent = 91; };\n",
+	 "t.cfg:3: l2tp.drop_percent: must be between 0 and 90, got 91"},
+	{BASE "l2tp = { drop_percent = -1; };\n",
+	 "t.cfg:3: l2tp.drop_percent: must be between 0 and 90, got -1"},
+	{BASE "l2tp = { peers = { }; };\n", "t.cfg:3: l2tp.peers: expected a list ( ... )"},
+	{BASE "l2tp = { peers = ( ); };\n", NULL},
+	{BASE "l2tp = { peers = ( \"pe2\" ); };\n", "t.cfg:3: l2tp.peers[0]: expected a group { ... }"},
+
+	/* l2tp.peers */
+	{BASE "l2tp = { peers = ( { address = \"192.0.2.2\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers[0]: missing required setting \"name\""},
+	{BASE "l2tp = { peers = ( { name = \"pe 2\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers[0].name: may only contain letters, digits and \"_.-\", got \"pe 2\""},
+	{BASE "l2tp = { peers = ( " PE2 ",\n { name = \"pe2\"; address = \"192.0.2.3\"; } ); };\n",
+	 "t.cfg:4: l2tp.peers.pe2.name: duplicate peer name \"pe2\" (also used at line 3)"},
+	{BASE "l2tp = { peers = ( { name = \"pe2\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers.pe2: missing required setting \"address\""},
+	{BASE "l2tp = { peers = ( { name = \"pe2\"; address = \"pe2.example\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers.pe2.address: expected an IPv4 or IPv6 address, got \"pe2.example\""},
+	{BASE "l2tp = { peers = ( { name = \"pe2\"; address = \"ff02::2\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers.pe2.address: must be a unicast address, got ff02::2"},
+	{BASE "l2tp = { peers = ( " PE2 ",\n { name = \"pe3\"; address = \"192.0.2.2\"; } ); };\n",
+	 "t.cfg:4: l2tp.peers.pe3.address: peer 192.0.2.2 is also peer \"pe2\" (line 3)"},
+	{BASE "l2tp = { peers = ( { name = \"pe2\";\n address = \"192.0.2.1\"; } ); };\n",
+	 "t.cfg:4: l2tp.peers.pe2.address: must differ from local"},
+	{BASE "l2tp = { peers = ( { name = \"pe2\";\n address = \"198.51.100.2\"; } ); };\n",
+	 "t.cfg:4: l2tp.peers.pe2.address: 198.51.100.2 is outside ipv4 192.0.2.1/24 of port \"wan0\", "
+	 "which has no ipv4_gateway: add ports.wan0.ipv4_gateway"},
+	{PEER("local = \"192.0.2.9\";"),
+	 "t.cfg:3: l2tp.peers.pe2.local: local 192.0.2.9 is not the address of any network port"},
+	{PEER("local = \"2001:db8::1\";"),
+	 "t.cfg:3: l2tp.peers.pe2.local: 2001:db8::1 is IPv6 but address is IPv4"},
+	{PEER("local = 1;"), "t.cfg:3: l2tp.peers.pe2.local: expected a string"},
+	{"ports = ( { " AC0 " }, { name = \"wan0\"; devargs = \"net_null1\"; role = \"network\"; "
+	 "ipv4 = \"192.0.2.1/24\"; } );\n" WORKERS
+	 "l2tp = { peers = ( { name = \"pe2\";\n address = \"2001:db8::2\"; } ); };\n",
+	 "t.cfg:3: l2tp.peers.pe2.local: missing, and no network port has an IPv6 address to take "
+	 "it from"},
+	{PEER("transport = \"gre\";"),
+	 "t.cfg:3: l2tp.peers.pe2.transport: expected \"ip\" or \"udp\", got \"gre\""},
+	{PEER("udp = { };"), "t.cfg:3: l2tp.peers.pe2.udp: only allowed with transport \"udp\""},
+	{PEER("transport = \"udp\"; udp = 1;"), "t.cfg:3: l2tp.peers.pe2.udp: expected a group { ... }"},
+	{PEER("transport = \"udp\"; udp = { checksum = true; };"),
+	 "t.cfg:3: l2tp.peers.pe2.udp: unknown setting \"checksum\""},
+	{PEER("transport = \"udp\"; udp = { local_port = 0; };"),
+	 "t.cfg:3: l2tp.peers.pe2.udp.local_port: must be between 1 and 65535, got 0"},
+	{PEER("transport = \"udp\"; udp = { remote_port = 65536; };"),
+	 "t.cfg:3: l2tp.peers.pe2.udp.remote_port: must be between 1 and 65535, got 65536"},
+	{PEER("transport = \"udp\"; udp = { local_port = 65535; remote_port = 1; };"), NULL},
+	{PEER("initiate = 1;"), "t.cfg:3: l2tp.peers.pe2.initiate: expected true or false"},
+	{PEER("secret = \"\";"), "t.cfg:3: l2tp.peers.pe2.secret: must not be empty"},
+	{PEER("secret = 1234;"), "t.cfg:3: l2tp.peers.pe2.secret: expected a string"},
+	{PEER("next_secret = \"n3w\";"), "t.cfg:3: l2tp.peers.pe2.next_secret: needs secret"},
+	{PEER("secret = \"s\"; next_secret = \"\";"),
+	 "t.cfg:3: l2tp.peers.pe2.next_secret: must not be empty"},
+	{PEER("digest = \"md5\";"), "t.cfg:3: l2tp.peers.pe2.digest: needs secret"},
+	{PEER("secret = \"s\"; digest = \"sha256\";"),
+	 "t.cfg:3: l2tp.peers.pe2.digest: expected \"md5\" or \"sha1\", got \"sha256\""},
+	{PEER("hide_avps = true;"), "t.cfg:3: l2tp.peers.pe2.hide_avps: needs secret"},
+	{PEER("hide_avps = false;"), NULL /* harmless without a secret */},
+	{PEER("hello_interval = 3601;"),
+	 "t.cfg:3: l2tp.peers.pe2.hello_interval: must be between 0 and 3600, got 3601"},
+	{PEER("receive_window = 0;"),
+	 "t.cfg:3: l2tp.peers.pe2.receive_window: must be between 1 and 1024, got 0"},
+	{PEER("retransmit = { retries = 0; };"),
+	 "t.cfg:3: l2tp.peers.pe2.retransmit.retries: must be between 1 and 100, got 0"},
+	{PEER("retransmit = { max_timeout_ms = 7999; };"),
+	 "t.cfg:3: l2tp.peers.pe2.retransmit.max_timeout_ms: must be between 8000 and 600000, got "
+	 "7999"},
+	{PEER("retransmit = { retry = 1; };"),
+	 "t.cfg:3: l2tp.peers.pe2.retransmit: unknown setting \"retry\""},
+	/* an override checked against what it inherits */
+	{BASE "l2tp = { peers = ( { name = \"pe2\"; address = \"192.0.2.2\"; retransmit = {\n"
+	 " initial_timeout_ms = 8001; }; } ); };\n",
+	 "t.cfg:4: l2tp.peers.pe2.retransmit: max_timeout_ms (8000) must be at least "
+	 "initial_timeout_ms (8001)"},
+	{BASE "l2tp = { retransmit = { initial_timeout_ms = 9000; max_timeout_ms = 9000; };\n"
+	 " peers = ( { name = \"pe2\"; address = \"192.0.2.2\";\n"
+	 " retransmit = { max_timeout_ms = 8000; }; } ); };\n",
+	 "t.cfg:5: l2tp.peers.pe2.retransmit: max_timeout_ms (8000) must be at least "
+	 "initial_timeout_ms (9000)"},
+	{BASE "l2tp = { retransmit = { max_timeout_ms = 20000; };\n"
+	 " peers = ( { name = \"pe2\"; address = \"192.0.2.2\"; retransmit = { initial_timeout_ms = 20000; }; } ); };\n",
+	 NULL},
+
+	/* circuits */
+#define CIRCUIT(n, vlan) "{ name = \"" n "\"; ac = { port = \"ac0\"; vlan = " vlan "; }; }"
+#define CIRCUITS(extra) BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; vlan = 1; }; " extra " } );\n"
+	{BASE "circuits = ( " CIRCUIT("c1", "1") " );\n",
+	 "t.cfg:3: circuits: need the l2tp group, which runs the L2TPv3 control protocol"},
+	{BASE "circuits = ( );\n", NULL /* nothing that needs it */},
+	{BASE L2TP_PE2 "circuits = { };\n", "t.cfg:4: circuits: expected a list ( ... )"},
+	{BASE L2TP_PE2 "circuits = ( 1 );\n", "t.cfg:4: circuits[0]: expected a group { ... }"},
+	{"dataplane = { max_vcs = 2; };\n" BASE "sessions = ( " SESSION("pw0", "1") " );\n"
+	 "l2tp = { };\ncircuits = ( " CIRCUIT("c1", "1") ", " CIRCUIT("c2", "2") " );\n",
+	 "t.cfg:6: circuits: must have at most 1 entries (dataplane.max_vcs = 2, less 1 sessions), "
+	 "got 2"},
+	{"dataplane = { max_vcs = 2; };\n" BASE "sessions = ( " SESSION("pw0", "1") " );\n"
+	 "l2tp = { };\ncircuits = ( " CIRCUIT("c1", "1") " );\n",
+	 NULL},
+	{"dataplane = { max_vcs = 1; };\n" BASE "l2tp = { };\n"
+	 "circuits = ( " CIRCUIT("c1", "1") ", " CIRCUIT("c2", "2") " );\n",
+	 "t.cfg:5: circuits: must have at most 1 entries (dataplane.max_vcs), got 2"},
+	{CIRCUITS("\n unknown = 1;"), "t.cfg:5: circuits.c1: unknown setting \"unknown\""},
+	{BASE L2TP_PE2 "circuits = ( { ac = { port = \"ac0\"; }; } );\n",
+	 "t.cfg:4: circuits[0]: missing required setting \"name\""},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c/1\"; } );\n",
+	 "t.cfg:4: circuits[0].name: may only contain letters, digits and \"_.-\", got \"c/1\""},
+	{BASE L2TP_PE2 "circuits = ( " CIRCUIT("c1", "1") ",\n " CIRCUIT("c1", "2") " );\n",
+	 "t.cfg:5: circuits.c1.name: duplicate circuit name \"c1\" (also used at line 4)"},
+	{BASE L2TP_PE2 "circuits = ( " CIRCUIT("pe2", "1") " );\n", NULL /* names are per list */},
+	/* one namespace with the circuits of static sessions: "PORT" and "PORT.VLAN" */
+	{BASE "sessions = ( " SESSION("pw0", "1") " );\n" L2TP_PE2
+	 "circuits = ( " CIRCUIT("ac0", "1") " );\n",
+	 "t.cfg:5: circuits.ac0.name: \"ac0\" is already the name of the circuit of session \"pw0\" "
+	 "(line 3)"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 5; }; encap = \"ip\"; "
+	 ENDS4 " " IDS " } );\n" L2TP_PE2 "circuits = ( " CIRCUIT("ac0.5", "1") " );\n",
+	 "t.cfg:5: circuits.ac0.5.name: \"ac0.5\" is already the name of the circuit of session "
+	 "\"pw0\" (line 3)"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 5; }; encap = \"ip\"; "
+	 ENDS4 " " IDS " } );\n" L2TP_PE2
+	 "circuits = ( " CIRCUIT("ac0", "1") ", " CIRCUIT("ac0.6", "2") ", " CIRCUIT("ac0.05", "3")
+	 ", " CIRCUIT("wan0.5", "4") ", " CIRCUIT("ac0.5.", "6") ", " CIRCUIT("ac0.4095", "7") " );\n",
+	 NULL /* none of these is a session's circuit */},
+	{CIRCUITS("") "", NULL},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; } );\n",
+	 "t.cfg:4: circuits.c1: missing required setting \"ac\""},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"wan0\"; }; } );\n",
+	 "t.cfg:4: circuits.c1.ac.port: port \"wan0\" is a network port; an attachment circuit needs "
+	 "an access port"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; vlan = 4095; }; } );\n",
+	 "t.cfg:4: circuits.c1.ac.vlan: must be between 1 and 4094, got 4095"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 5; }; encap = \"ip\"; "
+	 ENDS4 " " IDS " } );\n" L2TP_PE2 "circuits = ( " CIRCUIT("c1", "5") " );\n",
+	 "t.cfg:5: circuits.c1.ac: port \"ac0\" vlan 5 is already used by session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " SESSION("pw0", "1") " );\n" L2TP_PE2
+	 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; }; } );\n",
+	 "t.cfg:5: circuits.c1.ac: port \"ac0\" (whole port) is already used by session \"pw0\" "
+	 "(line 3)"},
+	{BASE L2TP_PE2 "circuits = ( " CIRCUIT("c1", "5") ",\n " CIRCUIT("c2", "5") " );\n",
+	 "t.cfg:5: circuits.c2.ac: port \"ac0\" vlan 5 is already used by circuit \"c1\" (line 4)"},
+	{BASE "sessions = ( " SESSION("pw0", "1") " );\n" L2TP_PE2
+	 "circuits = ( " CIRCUIT("c1", "5") " );\n",
+	 NULL /* a VLAN next to a whole-port session */},
+	{CIRCUITS("pw_type = \"ppp\";"),
+	 "t.cfg:4: circuits.c1.pw_type: expected \"ethernet\" or \"ethernet-vlan\", got \"ppp\""},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; };\n pw_type = \"ethernet-vlan\"; } );\n",
+	 "t.cfg:5: circuits.c1.pw_type: \"ethernet-vlan\" needs ac.vlan"},
+	{CIRCUITS("remote_end_id = \"\";"), "t.cfg:4: circuits.c1.remote_end_id: must not be empty"},
+	{CIRCUITS("remote_end_id = 1;"), "t.cfg:4: circuits.c1.remote_end_id: expected a string"},
+	{CIRCUITS("remote_end_id = "
+		  "\"0123456789012345678901234567890123456789012345678901234567890123\";"),
+	 "t.cfg:4: circuits.c1.remote_end_id: must be at most 63 characters long, got 64"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; vlan = 1; }; "
+	 "remote_end_id = \"x y\"; },\n { name = \"c2\"; ac = { port = \"ac0\"; vlan = 2; }; "
+	 "remote_end_id = \"x y\"; } );\n",
+	 "t.cfg:5: circuits.c2.remote_end_id: \"x y\" with pw_type \"ethernet\" is already the "
+	 "remote_end_id of circuit \"c1\" (line 4)"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; vlan = 1; }; "
+	 "remote_end_id = \"c2\"; },\n " CIRCUIT("c2", "2") " );\n",
+	 "t.cfg:5: circuits.c2.remote_end_id: \"c2\" with pw_type \"ethernet\" is already the "
+	 "remote_end_id of circuit \"c1\" (line 4)"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; vlan = 1; }; "
+	 "remote_end_id = \"x\"; },\n { name = \"c2\"; ac = { port = \"ac0\"; vlan = 2; }; "
+	 "pw_type = \"ethernet-vlan\"; remote_end_id = \"x\"; } );\n",
+	 NULL /* the same Remote End ID for another PW type */},
+	{CIRCUITS("peer = \"pe9\";"), "t.cfg:4: circuits.c1.peer: unknown peer \"pe9\""},
+	{CIRCUITS("peer = 1;"), "t.cfg:4: circuits.c1.peer: expected a string"},
+	{BASE "l2tp = { };\ncircuits = ( { name = \"c1\"; ac = { port = \"ac0\"; }; peer = \"pe2\"; } );\n",
+	 "t.cfg:4: circuits.c1.peer: unknown peer \"pe2\""},
+	{CIRCUITS("call = true;"), "t.cfg:4: circuits.c1.call: needs peer: the peer to call"},
+	{CIRCUITS("call = \"yes\";"), "t.cfg:4: circuits.c1.call: expected true or false"},
+	{CIRCUITS("call_type = \"incoming\";"),
+	 "t.cfg:4: circuits.c1.call_type: only allowed with call = true"},
+	{CIRCUITS("peer = \"pe2\"; call = true; call_type = \"icrq\";"),
+	 "t.cfg:4: circuits.c1.call_type: expected \"incoming\" or \"outgoing\", got \"icrq\""},
+	{CIRCUITS("cookie = 5;"), "t.cfg:4: circuits.c1.cookie: must be 0, 4 or 8, got 5"},
+	{CIRCUITS("cookie = 9;"), "t.cfg:4: circuits.c1.cookie: must be between 0 and 8, got 9"},
+	{CIRCUITS("cookie = -1;"), "t.cfg:4: circuits.c1.cookie: must be between 0 and 8, got -1"},
+	{CIRCUITS("cookie = 256;"), "t.cfg:4: circuits.c1.cookie: must be between 0 and 8, got 256"},
+	{CIRCUITS("l2ss = \"rfc4719\";"),
+	 "t.cfg:4: circuits.c1.l2ss: expected \"none\" or \"default\", got \"rfc4719\""},
+	{CIRCUITS("sequencing = true;"),
+	 "t.cfg:4: circuits.c1.sequencing: true needs l2ss = \"default\""},
+	{CIRCUITS("sequencing = \"both\";"), "t.cfg:4: circuits.c1.sequencing: expected true or false"},
+	{CIRCUITS("l2ss = \"default\"; sequencing = false;"), NULL},
+	{CIRCUITS("qos = 1;"), "t.cfg:4: circuits.c1.qos: expected a group { ... }"},
+	{CIRCUITS("qos = { tx = { }; };"),
+	 "t.cfg:4: circuits.c1.qos.tx: missing required setting \"token_rate\""},
+	{CIRCUITS("qos = { rx = { token_rate = 10;\n peak_bandwidth = 9; }; };"),
+	 "t.cfg:5: circuits.c1.qos.rx.peak_bandwidth: must be at least token_rate (10), got 9"},
 };
 /* clang-format on */
 
@@ -868,11 +1279,56 @@ test_errors(void)
 	}
 }
 
+/* Defaults taken from the ports, and what the loader derives. */
+static void
+test_derived(void)
+{
+	/* clang-format off */
+	static const char text[] =
+		/* 1 */ "eal = { lcores = \"0-2\"; };\n"
+		/* 2 */ "ports = ( { " AC0 " rx_queues = 2; },\n"
+		/* 3 */ "  { name = \"wan6\"; devargs = \"net_null1\"; role = \"network\"; ipv6 = \"2001:db8:6::1/64\"; },\n"
+		/* 4 */ "  { name = \"wan4\"; devargs = \"net_null2\"; role = \"network\"; ipv4 = \"198.51.100.1/24\";\n"
+		/* 5 */ "    ipv6 = \"2001:db8:4::1/64\"; },\n"
+		/* 6 */ "  { name = \"ac1\"; devargs = \"net_null3\"; role = \"access\"; rx_queues = 2; } );\n"
+		/* 7 */ "workers = ( { lcore = 1; rx = ( { port = \"ac0\"; }, { port = \"wan6\"; }, { port = \"wan4\"; },\n"
+		/* 8 */ "    { port = \"ac1\"; }, { port = \"ac1\"; queue = 1; } ); },\n"
+		/* 9 */ "  { lcore = 2; rx = ( { port = \"ac0\"; queue = 1; } ); } );\n"
+		/* 10 */ "l2tp = { peers = ( { name = \"v6\"; address = \"2001:db8:6::2\"; },\n"
+		/* 11 */ "  { name = \"v4\"; address = \"198.51.100.2\"; },\n"
+		/* 12 */ "  { name = \"v6b\"; address = \"2001:db8:4::2\"; local = \"2001:db8:4::1\"; } ); };\n"
+		/* 13 */ "circuits = ( { name = \"split\"; ac = { port = \"ac0\"; }; },\n"
+		/* 14 */ "  { name = \"one\"; ac = { port = \"ac1\"; }; l2ss = \"default\"; sequencing = true; } );\n";
+	/* clang-format on */
+	char err[ERR_LEN];
+	struct cfg c;
+	int ret = load(text, &c, err);
+
+	if (ret != 0)
+		fprintf(stderr, "\n%s\n", err);
+	CU_ASSERT_EQUAL_FATAL(ret, 0);
+	/* the first network port that has an IPv4 address, not the first network port */
+	CU_ASSERT_EQUAL(c.l2tp.router_id, 0xc6336401u);
+	CU_ASSERT_EQUAL_FATAL(c.l2tp.n_peers, 3);
+	assert_ip(&c.l2tp.peers[0].local, "2001:db8:6::1");
+	CU_ASSERT_EQUAL(c.l2tp.peers[0].net_port, 1);
+	assert_ip(&c.l2tp.peers[1].local, "198.51.100.1");
+	CU_ASSERT_EQUAL(c.l2tp.peers[1].net_port, 2);
+	assert_ip(&c.l2tp.peers[2].local, "2001:db8:4::1");
+	CU_ASSERT_EQUAL(c.l2tp.peers[2].net_port, 2);
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 2);
+	/* ac0's queues are polled by two workers: no sequence numbers to send */
+	CU_ASSERT_FALSE(c.circuits[0].send_seq_ok);
+	CU_ASSERT_TRUE(c.circuits[1].send_seq_ok);
+	CU_ASSERT_TRUE(c.circuits[1].sequencing); /* what we ask for has no such constraint */
+	cfg_free(&c);
+}
+
 /* Cases that are easier to build than to write out. */
 static void
 test_generated(void)
 {
-	char err[ERR_LEN], *text = malloc(65536);
+	char err[ERR_LEN], *text = malloc(1 << 20);
 	size_t len;
 	struct cfg c;
 	int i;
@@ -911,6 +1367,74 @@ test_generated(void)
 	CU_ASSERT_EQUAL(load("ports = ( { name = \"a\\nb\"; } );\n", &c, err), -1);
 	CU_ASSERT_STRING_EQUAL(err, "t.cfg:1: ports[0].name: may only contain letters, digits and "
 				    "\"_.-\", got \"a\\x0ab\"");
+
+	/* at most 1024 peers */
+	for (i = 1024; i <= 1025; i++) {
+		int j;
+
+		len = (size_t)sprintf(text, BASE "l2tp = { peers = (\n");
+		for (j = 0; j < i; j++)
+			len += (size_t)sprintf(
+				text + len, "%s{ name = \"p%d\"; address = \"2001:db8::1:%x\"; }\n",
+				j > 0 ? "," : "", j, j);
+		sprintf(text + len, "); };\n");
+		CU_ASSERT_EQUAL(load(text, &c, err), i == 1024 ? 0 : -1);
+		if (i == 1024) {
+			CU_ASSERT_EQUAL(c.l2tp.n_peers, 1024);
+			cfg_free(&c);
+		} else {
+			CU_ASSERT_STRING_EQUAL(
+				err,
+				"t.cfg:3: l2tp.peers: must have at most 1024 entries, got 1025");
+		}
+	}
+
+	/* secrets of 255 octets, not 256 */
+	for (i = 255; i <= 256; i++) {
+		len = (size_t)sprintf(text, BASE "l2tp = { peers = ( { name = \"p\"; "
+						 "address = \"192.0.2.2\"; secret = \"");
+		memset(text + len, 's', (size_t)i);
+		sprintf(text + len + (size_t)i, "\"; } ); };\n");
+		CU_ASSERT_EQUAL(load(text, &c, err), i == 255 ? 0 : -1);
+		if (i == 255) {
+			CU_ASSERT_EQUAL(strlen(c.l2tp.peers[0].secrets[0]), 255);
+			cfg_free(&c);
+		} else {
+			CU_ASSERT_STRING_EQUAL(
+				err, "t.cfg:3: l2tp.peers.p.secret: must be at most 255 characters "
+				     "long, got 256");
+		}
+	}
+
+	/* every VLAN of a port: sessions and circuits share dataplane.max_vcs */
+	for (i = 0; i < 2; i++) {
+		int vlan;
+
+		len = (size_t)sprintf(text, "dataplane = { max_vcs = %d; };\n" BASE, 4095 - i);
+		len += (size_t)sprintf(
+			text + len,
+			"sessions = ( " SESSION("pw0", "1") " );\n"
+							    "l2tp = { };\ncircuits = (\n");
+		for (vlan = 1; vlan <= 4094; vlan++)
+			len += (size_t)sprintf(
+				text + len,
+				"%s{ name = \"c%d\"; ac = { port = \"ac0\"; vlan = %d; }; }\n",
+				vlan > 1 ? "," : "", vlan, vlan);
+		sprintf(text + len, ");\n");
+		if (i == 0) {
+			CU_ASSERT_EQUAL_FATAL(load(text, &c, err), 0);
+			CU_ASSERT_EQUAL(c.n_circuits, 4094);
+			CU_ASSERT_EQUAL(c.circuits[4093].ac_vlan, 4094);
+			CU_ASSERT_STRING_EQUAL(c.circuits[4093].remote_end_id, "c4094");
+			cfg_free(&c);
+		} else {
+			CU_ASSERT_EQUAL(load(text, &c, err), -1);
+			CU_ASSERT_STRING_EQUAL(err,
+					       "t.cfg:6: circuits: must have at most 4093 entries "
+					       "(dataplane.max_vcs = 4094, less 1 sessions), "
+					       "got 4094");
+		}
+	}
 	free(text);
 }
 
@@ -953,6 +1477,20 @@ test_files(void)
 	}
 	globfree(&g);
 
+	/* the reference shows the dynamic control plane too */
+	CU_ASSERT_EQUAL_FATAL(
+		cfg_load_file(VCS_SOURCE_ROOT "/config/vcswitch.cfg", &c, err, sizeof(err)), 0);
+	CU_ASSERT_TRUE(c.l2tp.enabled);
+	CU_ASSERT_EQUAL(c.l2tp.drop_percent, 0);
+	CU_ASSERT_EQUAL_FATAL(c.l2tp.n_peers, 2);
+	CU_ASSERT_EQUAL(c.l2tp.peers[0].n_secrets, 1);
+	CU_ASSERT_EQUAL(c.l2tp.peers[1].n_secrets, 2);
+	CU_ASSERT_EQUAL(c.l2tp.peers[1].t.retries, 5);
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 2);
+	CU_ASSERT_EQUAL(c.circuits[0].peer, 0);
+	CU_ASSERT_EQUAL(c.circuits[1].peer, -1);
+	cfg_free(&c);
+
 	CU_ASSERT_EQUAL(cfg_load_file("/nonexistent/x.cfg", &c, err, sizeof(err)), -1);
 	CU_ASSERT_STRING_EQUAL(err, "/nonexistent/x.cfg: cannot open: No such file or directory");
 	CU_ASSERT_EQUAL(cfg_load_file("/", &c, err, sizeof(err)), -1);
@@ -991,6 +1529,7 @@ main(void)
 	    CU_add_test(s, "defaults", test_defaults) == NULL ||
 	    CU_add_test(s, "accepted", test_accepted) == NULL ||
 	    CU_add_test(s, "errors", test_errors) == NULL ||
+	    CU_add_test(s, "derived", test_derived) == NULL ||
 	    CU_add_test(s, "generated", test_generated) == NULL ||
 	    CU_add_test(s, "err_buffer", test_err_buffer) == NULL ||
 	    CU_add_test(s, "files", test_files) == NULL) {
