@@ -483,11 +483,58 @@ dp_udp_port_ref(struct dp *dp, uint16_t port)
 				 __ATOMIC_RELAXED);
 }
 
-void
+int
 dp_udp_port_unref(struct dp *dp, uint16_t port)
 {
+	/* an unbalanced unref would wrap the count and take the port from
+	 * whoever holds it next */
+	if (dp->udp_port_refs[port] == 0)
+		return -ENOENT;
 	if (--dp->udp_port_refs[port] == 0)
 		__atomic_store_n(&dp->udp_ports[port >> 3],
 				 (uint8_t)(dp->udp_ports[port >> 3] & ~(1u << (port & 7))),
 				 __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+dp_route(const struct dp *dp, const struct vcs_addr *local, const struct vcs_addr *remote,
+	 uint8_t *port, struct vcs_addr *nh)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp->n_ports; i++) {
+		const struct dp_port *np = &dp->ports[i];
+		struct vcs_prefix pfx;
+
+		if (!np->network)
+			continue;
+		memset(&pfx, 0, sizeof(pfx));
+		if (local->family == AF_INET && port_owns_v4(np, local->v4)) {
+			pfx.addr.family = AF_INET;
+			pfx.addr.v4 = np->v4;
+			pfx.len = np->v4_len;
+			*nh = *remote;
+			if (!addr_in_prefix(remote, &pfx)) {
+				if (np->v4_gw == 0)
+					return -ENETUNREACH;
+				nh->v4 = np->v4_gw;
+			}
+		} else if (local->family == AF_INET6 && port_owns_v6(np, local->v6)) {
+			pfx.addr.family = AF_INET6;
+			memcpy(pfx.addr.v6, np->v6, 16);
+			pfx.len = np->v6_len;
+			*nh = *remote;
+			if (!addr_in_prefix(remote, &pfx)) {
+				if (!np->has_v6_gw)
+					return -ENETUNREACH;
+				memcpy(nh->v6, np->v6_gw, 16);
+			}
+		} else {
+			continue;
+		}
+		*port = (uint8_t)i;
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
 }

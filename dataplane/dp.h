@@ -102,7 +102,9 @@ struct dp_vc_params {
 	uint8_t remote_cookie_len;
 	uint8_t local_cookie[L2TP_COOKIE_MAX];
 	uint8_t remote_cookie[L2TP_COOKIE_MAX];
-	enum l2tp_l2ss l2ss;
+	/* each end says how it wants to receive (RFC 3931 §5.4.4), so the
+	 * sublayer may differ by direction */
+	enum l2tp_l2ss l2ss_send, l2ss_recv;
 	bool seq_send;
 	bool seq_recv;
 	/* The peer signalled its circuit is not active (RFC 3931 §5.4.5). */
@@ -161,17 +163,53 @@ int dp_wake_fd(const struct dp *dp);
 bool dp_sleep_begin(struct dp *dp);
 void dp_sleep_end(struct dp *dp);
 
-/* Called for every L2TP control message received (issue 4 plugs in). */
+/* An L2TP control message, received or to send. */
 struct dp_ctrl_msg {
-	uint16_t port; /* dp port index */
+	uint16_t port; /* dp port index it arrived on; ignored on send */
 	enum l2tp_encap encap;
 	struct vcs_addr src, dst;
 	uint16_t src_port, dst_port; /* UDP only */
 	const uint8_t *data; /* from the control header (after the zero session ID over IP) */
 	uint32_t len;
 };
+
+/* Called for every L2TP control message received: over IP, and over UDP
+ * to a port that carries L2TP (dp_udp_port_ref). */
 typedef void (*dp_ctrl_rx_fn)(void *arg, const struct dp_ctrl_msg *msg);
 void dp_set_ctrl_rx(struct dp *dp, dp_ctrl_rx_fn fn, void *arg);
+
+/*
+ * Send an L2TP control message from the network port that owns msg->src
+ * to msg->dst, on-link or through the port's gateway: over IP with the
+ * zero session ID, or over UDP with a checksum (RFC 3931 §4.1.2.3). It
+ * leaves at once if the next hop's MAC is known, else it is held (at
+ * most dataplane.neigh_pending_max per next hop, with the data's held
+ * packets) and sent by dp_poll() once the next hop answers, or dropped
+ * and counted if it does not. msg->data is copied before the return.
+ *
+ * 0: sent or held. -EINVAL: not a message we can send (encapsulation,
+ * address families, empty, UDP port 0); -EADDRNOTAVAIL: no network
+ * port owns src; -ENETUNREACH: dst off-link and no gateway; -ENETDOWN:
+ * the port's link is down; -EMSGSIZE: larger than the port's MTU
+ * allows (DF is set); -ENOMEM: no mbuf or neighbour entry; -ENOBUFS:
+ * the next hop's hold queue is full. Every failure is counted
+ * (l2tp_ctrl_tx_drops).
+ */
+int dp_ctrl_send(struct dp *dp, const struct dp_ctrl_msg *msg);
+
+/*
+ * UDP ports that carry L2TP. A UDP packet to one of our addresses is
+ * L2TP only if its destination port holds a reference: then a control
+ * message (T=1) goes to the ctrl_rx handler and data (T=0) to its
+ * session; otherwise it is dropped as unsupported_protocol. Every
+ * active VC over UDP holds one on its local port; the control plane
+ * takes one for each port it receives control messages on (1701, its
+ * connections' own ports). The port stops carrying L2TP when its last
+ * reference goes. dp_udp_port_unref() on a port without a reference
+ * changes nothing and returns -ENOENT.
+ */
+void dp_udp_port_ref(struct dp *dp, uint16_t port);
+int dp_udp_port_unref(struct dp *dp, uint16_t port);
 
 /* Link state changes, as the control thread notices them. */
 typedef void (*dp_link_fn)(void *arg, uint16_t port, bool up);

@@ -54,6 +54,23 @@ pkt_meta(struct rte_mbuf *m)
 	return RTE_MBUF_DYNFIELD(m, pkt_meta_offset, struct pkt_meta *);
 }
 
+/* Why an L2TP control message given to dp_ctrl_send() did not leave. */
+#define HOST_CTRL_DROPS(X)          \
+	X(INVALID, "invalid")       \
+	X(NO_PORT, "no_port")       \
+	X(NO_ROUTE, "no_route")     \
+	X(LINK_DOWN, "link_down")   \
+	X(TOO_BIG, "too_big")       \
+	X(NO_MEMORY, "no_memory")   \
+	X(UNRESOLVED, "unresolved") \
+	X(TX_FULL, "tx_full")
+
+#define HOST_ENUM_CTRL(n, s) HOST_CTRL_DROP_##n,
+enum host_ctrl_drop { HOST_CTRL_DROPS(HOST_ENUM_CTRL) HOST_CTRL_DROP_MAX };
+#undef HOST_ENUM_CTRL
+
+extern const char *const host_ctrl_drop_names[HOST_CTRL_DROP_MAX];
+
 /* Control-thread counters for what it does on the wire itself. */
 struct host_stats {
 	uint64_t punted[PUNT_REASON_MAX];
@@ -64,6 +81,11 @@ struct host_stats {
 	uint64_t bad;	  /* punted packets that failed validation */
 	uint64_t ignored; /* valid but not for us to answer */
 	uint64_t tx_full;
+	/* dp_ctrl_send(): every call ends as one of sent at once, held, or
+	 * a drop; every held message later as sent or a drop */
+	uint64_t l2tp_ctrl_tx;	    /* on the wire (the TX queue took it) */
+	uint64_t l2tp_ctrl_tx_held; /* waited for its next hop */
+	uint64_t l2tp_ctrl_tx_drops[HOST_CTRL_DROP_MAX];
 };
 
 struct dp {
@@ -108,8 +130,11 @@ bool dp_ctrl_xmit(struct dp *dp, struct dp_port *p, struct rte_mbuf *m);
  * is full. */
 bool dp_inject(struct dp *dp, uint8_t worker, struct rte_mbuf *m);
 
-/* Reference counts on the UDP port bitmap. */
-void dp_udp_port_ref(struct dp *dp, uint16_t port);
-void dp_udp_port_unref(struct dp *dp, uint16_t port);
+/* The network port that owns local, and the next hop toward remote:
+ * remote itself when on-link, else the port's gateway. -EADDRNOTAVAIL
+ * if no network port owns local, -ENETUNREACH if remote is off-link and
+ * the port has no gateway. */
+int dp_route(const struct dp *dp, const struct vcs_addr *local, const struct vcs_addr *remote,
+	     uint8_t *port, struct vcs_addr *nh);
 
 #endif

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -37,6 +38,12 @@ struct nd_msg {
 } __rte_packed;
 
 static const uint8_t ip6_all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+
+const char *const host_ctrl_drop_names[HOST_CTRL_DROP_MAX] = {
+#define X(n, s) s,
+	HOST_CTRL_DROPS(X)
+#undef X
+};
 
 static void
 host_drop(struct rte_mbuf *m, uint64_t *ctr)
@@ -397,4 +404,77 @@ host_solicit_v6(struct dp *dp, struct dp_port *p, const uint8_t target[16])
 	memcpy(nd->opt_lla, p->mac.addr_bytes, RTE_ETHER_ADDR_LEN);
 	host_icmp6_checksum(ip6, nd);
 	dp_ctrl_xmit(dp, p, m);
+}
+
+static int
+host_ctrl_drop(struct dp *dp, enum host_ctrl_drop why, int rc)
+{
+	dp->host.l2tp_ctrl_tx_drops[why]++;
+	return rc;
+}
+
+static bool
+host_ctrl_valid(const struct dp_ctrl_msg *msg)
+{
+	if (msg->encap != L2TP_ENCAP_IP && msg->encap != L2TP_ENCAP_UDP)
+		return false;
+	if ((msg->src.family != AF_INET && msg->src.family != AF_INET6) ||
+	    msg->dst.family != msg->src.family)
+		return false;
+	if (msg->data == NULL || msg->len == 0)
+		return false;
+	return msg->encap == L2TP_ENCAP_IP || (msg->src_port != 0 && msg->dst_port != 0);
+}
+
+/*
+ * The message leaves through the data path's own encapsulation: the
+ * header template VCs use (vc_hdr_build) and pkt_encap(), which fills in
+ * lengths and checksums, in software or by the NIC, exactly as for data.
+ */
+int
+dp_ctrl_send(struct dp *dp, const struct dp_ctrl_msg *msg)
+{
+	struct vcs_addr nh_addr;
+	struct dp_port *p;
+	struct rte_mbuf *m;
+	struct neigh *n;
+	struct vc_fp fp;
+	uint32_t no_seq = 0;
+	uint8_t *data;
+	size_t hdr_len;
+	uint8_t port;
+	int rc;
+
+	if (!host_ctrl_valid(msg))
+		return host_ctrl_drop(dp, HOST_CTRL_DROP_INVALID, -EINVAL);
+	rc = dp_route(dp, &msg->src, &msg->dst, &port, &nh_addr);
+	if (rc < 0)
+		return host_ctrl_drop(
+			dp, rc == -EADDRNOTAVAIL ? HOST_CTRL_DROP_NO_PORT : HOST_CTRL_DROP_NO_ROUTE,
+			rc);
+	p = &dp->ports[port];
+	/* what a dead link takes is lost: better the sender knows now */
+	if (!p->link_up)
+		return host_ctrl_drop(dp, HOST_CTRL_DROP_LINK_DOWN, -ENETDOWN);
+	/* RFC 3931 §4.1.2.3: control messages over UDP carry a checksum */
+	hdr_len = vc_hdr_build(&fp, p, msg->encap, &msg->src, &msg->dst, msg->src_port,
+			       msg->dst_port, true);
+	/* over IP, the zero session ID that marks control (§4.1.1.2) */
+	if (msg->encap == L2TP_ENCAP_IP)
+		hdr_len += sizeof(uint32_t);
+	if (vc_hdr_set_len(&fp, p, hdr_len) < 0 || msg->len > fp.max_frame)
+		return host_ctrl_drop(dp, HOST_CTRL_DROP_TOO_BIG, -EMSGSIZE);
+	n = neigh_get_ctrl(p->neigh, &nh_addr);
+	m = rte_pktmbuf_alloc(dp->pool);
+	/* the pool's data room takes a whole MTU (dp_mbuf_data_room) */
+	data = m == NULL ? NULL : (uint8_t *)rte_pktmbuf_append(m, (uint16_t)msg->len);
+	if (n == NULL || data == NULL) {
+		rte_pktmbuf_free(m);
+		return host_ctrl_drop(dp, HOST_CTRL_DROP_NO_MEMORY, -ENOMEM);
+	}
+	memcpy(data, msg->data, msg->len);
+	/* Cannot fail: the length fits max_frame, the headroom any header. */
+	RTE_BUILD_BUG_ON(RTE_PKTMBUF_HEADROOM < VC_HDR_MAX);
+	pkt_encap(m, &fp, n->mac_word, &no_seq);
+	return neigh_send_ctrl(p->neigh, n, m);
 }

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
 
+#include <rte_ethdev.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
@@ -25,9 +27,14 @@ enum neigh_state {
 	NEIGH_STATIC,
 };
 
+/* A held packet's owner: the worker that punted it, or the control
+ * thread for a message it built itself (no worker counts that one). */
+#define NEIGH_CTRL UINT8_MAX
+_Static_assert(DP_MAX_WORKERS < NEIGH_CTRL, "a worker index would read as the control thread");
+
 struct neigh_held {
 	struct rte_mbuf *m;
-	uint32_t vc;
+	uint32_t vc; /* a worker's: the VC it belongs to */
 	uint8_t worker;
 };
 
@@ -35,7 +42,9 @@ struct neigh_entry {
 	struct neigh n; /* first: workers read n.mac_word */
 	struct vcs_addr ip;
 	uint8_t state;
+	bool ctrl_ref; /* the control thread holds one of refs */
 	unsigned int refs;
+	uint64_t ctrl_used_ms; /* when it last sent through it */
 	unsigned int tries;
 	uint64_t next_ms;
 	/* packets waiting for resolution, or for the TX queue to take
@@ -82,7 +91,11 @@ neigh_drop(struct neigh_table *t, const struct neigh_held *h, enum vc_held_drop 
 		t->st.no_route++;
 	else
 		t->st.tx_full++;
-	vc_held_dropped(t->dp, h->worker, h->vc, why);
+	if (h->worker == NEIGH_CTRL)
+		t->dp->host.l2tp_ctrl_tx_drops[why == VC_HELD_NO_ROUTE ? HOST_CTRL_DROP_UNRESOLVED
+								       : HOST_CTRL_DROP_TX_FULL]++;
+	else
+		vc_held_dropped(t->dp, h->worker, h->vc, why);
 }
 
 /* Take the oldest held packet. */
@@ -216,21 +229,63 @@ neigh_get(struct neigh_table *t, const struct vcs_addr *ip)
 	return &e->n;
 }
 
+struct neigh *
+neigh_get_ctrl(struct neigh_table *t, const struct vcs_addr *ip)
+{
+	struct neigh_entry *e = neigh_find(t, ip);
+
+	if (e == NULL || !e->ctrl_ref) {
+		struct neigh *n = neigh_get(t, ip);
+
+		if (n == NULL)
+			return NULL;
+		e = entry_of(n);
+		e->ctrl_ref = true;
+	}
+	e->ctrl_used_ms = clock_ms();
+	return &e->n;
+}
+
+/* Drop a reference; true if that was the last and the entry is gone. */
+static bool
+neigh_unref(struct neigh_table *t, struct neigh_entry *e)
+{
+	if (--e->refs != 0 || e->state == NEIGH_STATIC)
+		return false;
+	neigh_entry_free(t, e);
+	return true;
+}
+
 void
 neigh_put(struct neigh_table *t, struct neigh *n)
 {
-	struct neigh_entry *e = entry_of(n);
+	neigh_unref(t, entry_of(n));
+}
 
-	if (--e->refs == 0 && e->state != NEIGH_STATIC)
-		neigh_entry_free(t, e);
+/* Hand a held packet on: back to the worker that punted it, or, the
+ * control thread's own, onto the port's control TX queue. False if that
+ * refused it for now. */
+static bool
+neigh_release(struct neigh_table *t, const struct neigh_held *h)
+{
+	struct rte_mbuf *m = h->m;
+
+	if (h->worker != NEIGH_CTRL)
+		return dp_inject(t->dp, h->worker, m);
+	if (rte_eth_tx_burst(t->port->id, t->port->ctrl_txq, &m, 1) != 1)
+		return false;
+	t->dp->host.l2tp_ctrl_tx++;
+	return true;
 }
 
 /*
  * Hand held packets, oldest first and addressed to the now known MAC,
  * back to the workers that punted them: each sends them from its own TX
  * queue before anything it receives later, so they keep their order.
- * A worker whose inject ring is full takes the rest on a later tick;
- * they are dropped as tx_full if it has not for NEIGH_DRAIN_MS.
+ * The control thread's own go out on its TX queue. A worker whose
+ * inject ring is full (or a full control TX queue) takes the rest on a
+ * later tick; they are dropped as tx_full if it has not for
+ * NEIGH_DRAIN_MS.
  */
 static void
 neigh_flush(struct neigh_table *t, struct neigh_entry *e, uint64_t now)
@@ -239,7 +294,7 @@ neigh_flush(struct neigh_table *t, struct neigh_entry *e, uint64_t now)
 		struct neigh_held *h = &e->held[e->held_head];
 
 		memcpy(rte_pktmbuf_mtod(h->m, uint8_t *), &e->n.mac_word, RTE_ETHER_ADDR_LEN);
-		if (!dp_inject(t->dp, h->worker, h->m)) {
+		if (!neigh_release(t, h)) {
 			if (e->drain_deadline == 0)
 				e->drain_deadline = now + NEIGH_DRAIN_MS;
 			else if (now >= e->drain_deadline)
@@ -269,24 +324,46 @@ neigh_learn(struct neigh_table *t, const struct vcs_addr *ip, const uint8_t mac[
 	neigh_flush(t, e, clock_ms());
 }
 
+/* Queue h at the tail of e's FIFO; false if it is full (h dropped). */
+static bool
+neigh_enqueue(struct neigh_table *t, struct neigh_entry *e, const struct neigh_held *h)
+{
+	if (e->held_count == t->pending_max) {
+		neigh_drop(t, h, e->state == NEIGH_INCOMPLETE ? VC_HELD_NO_ROUTE : VC_HELD_TX_FULL);
+		return false;
+	}
+	e->held[(e->held_head + e->held_count) % t->pending_max] = *h;
+	e->held_count++;
+	t->st.held++;
+	return true;
+}
+
 void
 neigh_hold(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m, uint8_t worker, uint32_t vc)
 {
 	struct neigh_entry *e = entry_of(n);
 	struct neigh_held h = {.m = m, .vc = vc, .worker = worker};
 
-	if (e->held_count == t->pending_max) {
-		neigh_drop(t, &h,
-			   e->state == NEIGH_INCOMPLETE ? VC_HELD_NO_ROUTE : VC_HELD_TX_FULL);
-		return;
-	}
-	e->held[(e->held_head + e->held_count) % t->pending_max] = h;
-	e->held_count++;
-	t->st.held++;
 	/* resolved since the worker looked, or packets of the VC still
 	 * ahead of this one: either way it leaves behind them */
-	if (e->state != NEIGH_INCOMPLETE)
+	if (neigh_enqueue(t, e, &h) && e->state != NEIGH_INCOMPLETE)
 		neigh_flush(t, e, clock_ms());
+}
+
+int
+neigh_send_ctrl(struct neigh_table *t, struct neigh *n, struct rte_mbuf *m)
+{
+	struct neigh_entry *e = entry_of(n);
+	struct neigh_held h = {.m = m, .worker = NEIGH_CTRL};
+
+	/* Anything waiting on a resolved entry is stuck behind a full ring
+	 * or queue: the message waits its turn, as it does for the MAC. */
+	if (e->state != NEIGH_INCOMPLETE && e->held_count == 0 && neigh_release(t, &h))
+		return 0;
+	if (!neigh_enqueue(t, e, &h))
+		return -ENOBUFS;
+	t->dp->host.l2tp_ctrl_tx_held++;
+	return 0;
 }
 
 void
@@ -299,7 +376,7 @@ neigh_purge_vc(struct neigh_table *t, struct neigh *n, uint32_t vc)
 	for (i = 0; i < count; i++) {
 		struct neigh_held h = neigh_unhold(t, e);
 
-		if (h.vc == vc)
+		if (h.worker != NEIGH_CTRL && h.vc == vc)
 			neigh_drop(t, &h, VC_HELD_NO_ROUTE);
 		else
 			e->held[(e->held_head + e->held_count++) % t->pending_max] = h;
@@ -324,11 +401,16 @@ neigh_link_up(struct neigh_table *t)
 bool
 neigh_timer(struct neigh_table *t, uint64_t now_ms)
 {
-	struct neigh_entry *e;
+	struct neigh_entry *e, *next;
 	bool draining = false;
 
-	TAILQ_FOREACH(e, &t->entries, link)
-	{
+	for (e = TAILQ_FIRST(&t->entries); e != NULL; e = next) {
+		next = TAILQ_NEXT(e, link);
+		if (e->ctrl_ref && now_ms >= e->ctrl_used_ms + NEIGH_CTRL_IDLE_MS) {
+			e->ctrl_ref = false;
+			if (neigh_unref(t, e))
+				continue;
+		}
 		if (e->state != NEIGH_INCOMPLETE && e->held_count != 0) {
 			neigh_flush(t, e, now_ms);
 			draining |= e->held_count != 0;

@@ -459,7 +459,7 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 		return DP_DEC_DROP_WRONG_PEER;
 	/* The inner Ethernet header (and its tag, if we are to rewrite it)
 	 * must be in the packet and in the first segment. */
-	inner_off = off + fp->rx_cookie_len + fp->l2ss_len;
+	inner_off = off + fp->rx_cookie_len + fp->rx_l2ss_len;
 	need = RTE_ETHER_HDR_LEN;
 	if (fp->flags & VC_F_VLAN_REWRITE && inner_off + need <= rte_pktmbuf_data_len(m) &&
 	    pkt_load_be16(p + inner_off + 2 * RTE_ETHER_ADDR_LEN) == RTE_ETHER_TYPE_VLAN)
@@ -469,13 +469,13 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 	if (fp->rx_cookie_len && memcmp(p + off, fp->rx_cookie, fp->rx_cookie_len) != 0)
 		return DP_DEC_DROP_COOKIE;
 	off += fp->rx_cookie_len;
-	if (fp->l2ss_len) {
+	if (fp->rx_l2ss_len) {
 		uint32_t w = pkt_load_be32(p + off);
 
 		if (fp->flags & VC_F_SEQ_RECV && w & L2TP_L2SS_S_BIT &&
 		    !pkt_seq_accept(rx_seq, out_of_seq, w & L2TP_SEQ_MASK))
 			return DP_DEC_DROP_SEQUENCE;
-		off += fp->l2ss_len;
+		off += fp->rx_l2ss_len;
 	}
 	inner = np->end - off;
 	rte_pktmbuf_adj(m, off);

@@ -134,6 +134,10 @@ tel_stats(const char *cmd __rte_unused, const char *params __rte_unused, struct 
 	rte_tel_data_add_dict_u64(d, "nd_adverts", h->nd_adverts);
 	rte_tel_data_add_dict_u64(d, "l2tp_ctrl_rx", h->punted[PUNT_L2TP_CTRL]);
 	rte_tel_data_add_dict_u64(d, "l2tp_ctrl_unhandled", h->l2tp_ctrl_unhandled);
+	rte_tel_data_add_dict_u64(d, "l2tp_ctrl_tx", h->l2tp_ctrl_tx);
+	rte_tel_data_add_dict_u64(d, "l2tp_ctrl_tx_held", h->l2tp_ctrl_tx_held);
+	tel_drops(d, "l2tp_ctrl_tx_drops", h->l2tp_ctrl_tx_drops, host_ctrl_drop_names,
+		  HOST_CTRL_DROP_MAX);
 	rte_tel_data_add_dict_u64(d, "host_bad", h->bad);
 	rte_tel_data_add_dict_u64(d, "host_ignored", h->ignored);
 	rte_tel_data_add_dict_u64(d, "ctrl_tx_full", h->tx_full);

@@ -230,28 +230,20 @@ vc_meter_build(struct rte_meter_trtcm_profile *prof, uint32_t *gen, const struct
 	return 0;
 }
 
-int
-vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
-	    const struct dp_port *ac, const struct dp_port *net, struct neigh *nh)
+size_t
+vc_hdr_build(struct vc_fp *fp, const struct dp_port *net, enum l2tp_encap encap,
+	     const struct vcs_addr *local, const struct vcs_addr *remote, uint16_t udp_local_port,
+	     uint16_t udp_remote_port, bool udp_csum)
 {
 	uint8_t *h = fp->hdr;
 	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)h;
 	uint8_t *l3 = h + RTE_ETHER_HDR_LEN;
-	uint8_t proto = p->encap == L2TP_ENCAP_UDP ? IPPROTO_UDP : L2TP_IPPROTO;
-	uint8_t *l4;
-	size_t off;
-	rte_be32_t sid;
+	uint8_t proto = encap == L2TP_ENCAP_UDP ? IPPROTO_UDP : L2TP_IPPROTO;
+	struct rte_udp_hdr *udp;
 
 	memset(fp, 0, sizeof(*fp));
-	fp->index = index;
-	fp->ac_port_id = ac->id;
-	fp->net_port_id = net->id;
-	fp->ac_port = ac->index;
-	fp->net_port = net->index;
-	fp->nh = nh;
-
 	rte_ether_addr_copy(&net->mac, &eth->src_addr);
-	if (p->local.family == AF_INET6) {
+	if (local->family == AF_INET6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
 
 		fp->flags |= VC_F_IPV6;
@@ -259,9 +251,8 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 		ip6->vtc_flow = RTE_BE32(6u << 28);
 		ip6->proto = proto;
 		ip6->hop_limits = 64;
-		memcpy(ip6->src_addr, p->local.v6, 16);
-		memcpy(ip6->dst_addr, p->remote.v6, 16);
-		memcpy(fp->remote_v6, p->remote.v6, 16);
+		memcpy(ip6->src_addr, local->v6, 16);
+		memcpy(ip6->dst_addr, remote->v6, 16);
 		fp->l4_off = sizeof(*ip6);
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
@@ -272,26 +263,60 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 		ip->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
 		ip->time_to_live = 64;
 		ip->next_proto_id = proto;
-		ip->src_addr = p->local.v4;
-		ip->dst_addr = p->remote.v4;
-		fp->remote_v4 = p->remote.v4;
+		ip->src_addr = local->v4;
+		ip->dst_addr = remote->v4;
 		fp->ip_sum = rte_raw_cksum(ip, sizeof(*ip));
 		fp->l4_off = sizeof(*ip);
 	}
-	l4 = l3 + fp->l4_off;
-	off = (size_t)(l4 - h);
+	if (net->csum_offload)
+		fp->flags |= VC_F_CSUM_OFFLOAD;
+	if (encap != L2TP_ENCAP_UDP)
+		return RTE_ETHER_HDR_LEN + fp->l4_off;
+	udp = (struct rte_udp_hdr *)(l3 + fp->l4_off);
+	fp->flags |= VC_F_UDP;
+	/* IPv6 has no "no checksum" (RFC 8200 §8.1) */
+	if (udp_csum || local->family == AF_INET6)
+		fp->flags |= VC_F_UDP_CSUM;
+	udp->src_port = rte_cpu_to_be_16(udp_local_port);
+	udp->dst_port = rte_cpu_to_be_16(udp_remote_port);
+	return RTE_ETHER_HDR_LEN + fp->l4_off + sizeof(*udp);
+}
+
+int
+vc_hdr_set_len(struct vc_fp *fp, const struct dp_port *net, size_t len)
+{
+	fp->hdr_len = (uint8_t)len;
+	if (net->mtu < len)
+		return -EINVAL;
+	fp->max_frame = (uint16_t)(net->mtu - (len - RTE_ETHER_HDR_LEN));
+	return 0;
+}
+
+int
+vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
+	    const struct dp_port *ac, const struct dp_port *net, struct neigh *nh)
+{
+	uint8_t *h = fp->hdr;
+	size_t off;
+	rte_be32_t sid;
+
+	off = vc_hdr_build(fp, net, p->encap, &p->local, &p->remote, p->udp_local_port,
+			   p->udp_remote_port, p->udp_checksum);
+	fp->index = index;
+	fp->ac_port_id = ac->id;
+	fp->net_port_id = net->id;
+	fp->ac_port = ac->index;
+	fp->net_port = net->index;
+	fp->nh = nh;
+	if (p->remote.family == AF_INET6)
+		memcpy(fp->remote_v6, p->remote.v6, 16);
+	else
+		fp->remote_v4 = p->remote.v4;
 	if (p->encap == L2TP_ENCAP_UDP) {
-		struct rte_udp_hdr *udp = (struct rte_udp_hdr *)l4;
 		static const uint8_t data_hdr[L2TP_UDP_DATA_HDR] = {0x00, L2TP_VERSION, 0, 0};
 
-		fp->flags |= VC_F_UDP;
-		if (p->udp_checksum || p->local.family == AF_INET6)
-			fp->flags |= VC_F_UDP_CSUM;
-		udp->src_port = rte_cpu_to_be_16(p->udp_local_port);
-		udp->dst_port = rte_cpu_to_be_16(p->udp_remote_port);
-		fp->udp_local_port = udp->src_port;
-		fp->udp_remote_port = udp->dst_port;
-		off += sizeof(*udp);
+		fp->udp_local_port = rte_cpu_to_be_16(p->udp_local_port);
+		fp->udp_remote_port = rte_cpu_to_be_16(p->udp_remote_port);
 		memcpy(h + off, data_hdr, sizeof(data_hdr));
 		off += sizeof(data_hdr);
 	}
@@ -300,21 +325,21 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 	off += sizeof(sid);
 	memcpy(h + off, p->remote_cookie, p->remote_cookie_len);
 	off += p->remote_cookie_len;
-	if (p->l2ss == L2TP_L2SS_DEFAULT) {
+	if (p->l2ss_send == L2TP_L2SS_DEFAULT) {
 		fp->flags |= VC_F_L2SS;
 		fp->l2ss_off = (uint8_t)off;
-		fp->l2ss_len = L2TP_L2SS_LEN;
 		off += L2TP_L2SS_LEN; /* S=0, sequence 0 unless sequencing */
 		if (p->seq_send)
 			fp->flags |= VC_F_SEQ_SEND;
+	}
+	if (p->l2ss_recv == L2TP_L2SS_DEFAULT) {
+		fp->rx_l2ss_len = L2TP_L2SS_LEN;
 		if (p->seq_recv)
 			fp->flags |= VC_F_SEQ_RECV;
 	}
-	fp->hdr_len = (uint8_t)off;
 	/* the header (less its Ethernet part) and an inner Ethernet header */
-	if (net->mtu < off)
+	if (vc_hdr_set_len(fp, net, off) < 0)
 		return -EINVAL;
-	fp->max_frame = (uint16_t)(net->mtu - (off - RTE_ETHER_HDR_LEN));
 
 	fp->rx_cookie_len = p->local_cookie_len;
 	memcpy(fp->rx_cookie, p->local_cookie, p->local_cookie_len);
@@ -325,8 +350,6 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 	}
 	if (p->remote_down)
 		fp->flags |= VC_F_REMOTE_DOWN;
-	if (net->csum_offload)
-		fp->flags |= VC_F_CSUM_OFFLOAD;
 	if (vc_meter_build(&fp->enc_meter, &fp->enc_meter_gen, &p->enc_meter) < 0 ||
 	    vc_meter_build(&fp->dec_meter, &fp->dec_meter_gen, &p->dec_meter) < 0)
 		return -EINVAL;
@@ -354,54 +377,15 @@ vc_params_valid(const struct dp *dp, const struct dp_vc_params *p)
 	if ((p->local_cookie_len != 0 && p->local_cookie_len != 4 && p->local_cookie_len != 8) ||
 	    (p->remote_cookie_len != 0 && p->remote_cookie_len != 4 && p->remote_cookie_len != 8))
 		return false;
-	if (p->l2ss != L2TP_L2SS_NONE && p->l2ss != L2TP_L2SS_DEFAULT)
+	if ((p->l2ss_send != L2TP_L2SS_NONE && p->l2ss_send != L2TP_L2SS_DEFAULT) ||
+	    (p->l2ss_recv != L2TP_L2SS_NONE && p->l2ss_recv != L2TP_L2SS_DEFAULT))
 		return false;
-	if (p->l2ss != L2TP_L2SS_DEFAULT && (p->seq_send || p->seq_recv))
+	/* sequence numbers travel in the sublayer */
+	if ((p->seq_send && p->l2ss_send != L2TP_L2SS_DEFAULT) ||
+	    (p->seq_recv && p->l2ss_recv != L2TP_L2SS_DEFAULT))
 		return false;
 	/* sequence numbers need one writer: one worker receives the AC */
 	return !p->seq_send || __builtin_popcountll(dp->port_workers[p->ac_port]) <= 1;
-}
-
-/* The network port that owns local, and the next hop toward remote. */
-static int
-vc_route(struct dp *dp, const struct dp_vc_params *p, uint8_t *port, struct vcs_addr *nh)
-{
-	unsigned int i;
-
-	for (i = 0; i < dp->n_ports; i++) {
-		const struct dp_port *np = &dp->ports[i];
-		struct vcs_prefix pfx;
-
-		if (!np->network)
-			continue;
-		memset(&pfx, 0, sizeof(pfx));
-		if (p->local.family == AF_INET && port_owns_v4(np, p->local.v4)) {
-			pfx.addr.family = AF_INET;
-			pfx.addr.v4 = np->v4;
-			pfx.len = np->v4_len;
-			*nh = p->remote;
-			if (!addr_in_prefix(&p->remote, &pfx)) {
-				if (np->v4_gw == 0)
-					return -ENETUNREACH;
-				nh->v4 = np->v4_gw;
-			}
-		} else if (p->local.family == AF_INET6 && port_owns_v6(np, p->local.v6)) {
-			pfx.addr.family = AF_INET6;
-			memcpy(pfx.addr.v6, np->v6, 16);
-			pfx.len = np->v6_len;
-			*nh = p->remote;
-			if (!addr_in_prefix(&p->remote, &pfx)) {
-				if (!np->has_v6_gw)
-					return -ENETUNREACH;
-				memcpy(nh->v6, np->v6_gw, 16);
-			}
-		} else {
-			continue;
-		}
-		*port = (uint8_t)i;
-		return 0;
-	}
-	return -ENETUNREACH;
 }
 
 static uint64_t
@@ -628,9 +612,9 @@ dp_vc_activate(struct dp_vc *vc, const struct dp_vc_params *p)
 		return -EBUSY;
 	if (vc->state == VC_FREE || !vc_params_valid(dp, p))
 		return -EINVAL;
-	rc = vc_route(dp, p, &net_port, &nh_addr);
-	if (rc < 0)
-		return rc;
+	/* dp.h promises -ENETUNREACH whichever way the route fails */
+	if (dp_route(dp, &p->local, &p->remote, &net_port, &nh_addr) < 0)
+		return -ENETUNREACH;
 	if (vc->state == VC_ACTIVE &&
 	    (p->ac_port != vc->p.ac_port || p->ac_vlan != vc->p.ac_vlan ||
 	     p->local_session_id != vc->p.local_session_id || net_port != vc->net_port))

@@ -14,6 +14,8 @@
 #ifndef VCS_VC_H
 #define VCS_VC_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
 
@@ -55,7 +57,7 @@ struct vc_fp {
 	/* decap checks */
 	rte_be16_t udp_local_port, udp_remote_port;
 	uint8_t rx_cookie_len;
-	uint8_t l2ss_len;
+	uint8_t rx_l2ss_len;
 	uint8_t rx_cookie[L2TP_COOKIE_MAX];
 	union {
 		rte_be32_t remote_v4;
@@ -150,6 +152,27 @@ enum vc_held_drop {
 	VC_HELD_TX_FULL,  /* resolved, but its worker could not take it back */
 };
 void vc_held_dropped(struct dp *dp, uint8_t worker, uint32_t index, enum vc_held_drop why);
+
+/*
+ * The outer header of packets from local to remote leaving network port
+ * net, as pkt_encap() prepends it: Ethernet from net's MAC (the next
+ * hop's is written per packet), IPv4 (DF, TTL 64) or IPv6 (hop limit
+ * 64) and, over UDP, the UDP header, with a checksum if udp_csum or over
+ * IPv6. fp is cleared first and gets the flags, the offsets and the
+ * IPv4 sum that pkt_encap() needs. Returns the header's length so far;
+ * the caller writes its L2TP part after it (the bytes there are zero),
+ * then sets the whole length with vc_hdr_set_len().
+ * Shared by VC records and the control thread's own messages, so both
+ * leave with the same headers.
+ */
+size_t vc_hdr_build(struct vc_fp *fp, const struct dp_port *net, enum l2tp_encap encap,
+		    const struct vcs_addr *local, const struct vcs_addr *remote,
+		    uint16_t udp_local_port, uint16_t udp_remote_port, bool udp_csum);
+
+/* The header is len bytes: the payload may take what it leaves of net's
+ * MTU (max_frame). -EINVAL if the header alone exceeds the MTU less an
+ * Ethernet header. */
+int vc_hdr_set_len(struct vc_fp *fp, const struct dp_port *net, size_t len);
 
 /* Fill a record for params p; -EINVAL if they cannot be carried (the
  * header does not fit the network port's MTU). */

@@ -94,17 +94,24 @@ struct cm_circuit {
 };
 
 #define CM_REMOTE_END_ID_MAX 64
+#define CM_PEER_MAX	     32
 
 /*
  * A SAP: the incoming calls a client wants (model §1). For L2TPv3, the
  * local end of a pseudowire: the Remote End ID and PW type a peer asks
- * for, and the circuit they reach, which activation needs (model §5.4:
- * a VC is active before the client accepts).
+ * for, the peer allowed to ask ("" for any), and what the call manager
+ * needs before the client sees the call, since it activates the VC first
+ * (model §5.4): the circuit, and how the circuit wants to receive (cookie
+ * length, sublayer, sequencing).
  */
 struct cm_sap {
 	uint16_t pw_type;
 	char remote_end_id[CM_REMOTE_END_ID_MAX];
+	char peer[CM_PEER_MAX];
 	struct cm_circuit circuit;
+	uint8_t cookie_len;
+	enum l2tp_l2ss l2ss;
+	bool seq_recv;
 };
 
 /* FLOWSPEC (model §6). Rates in bytes/s, sizes in bytes, times in µs;
@@ -131,10 +138,14 @@ struct cm_flowspec {
 	uint32_t service_type;
 };
 
-/* Media parameters of an L2TPv3 Ethernet pseudowire. */
+/* Media parameters of an L2TPv3 Ethernet pseudowire. A client making a
+ * call gives the peer, PW type, Remote End ID, circuit and how it wants
+ * to receive (local cookie length, l2ss, seq_recv); the call manager
+ * fills in the rest as the peers agree on it. */
 struct cm_l2tp_media {
 	uint16_t pw_type;
 	char remote_end_id[CM_REMOTE_END_ID_MAX];
+	char peer[CM_PEER_MAX]; /* a configured peer's name; "" for static sessions */
 	struct cm_circuit circuit;
 	enum l2tp_encap encap;
 	struct vcs_addr local, remote;
@@ -143,15 +154,17 @@ struct cm_l2tp_media {
 	uint32_t local_session_id, remote_session_id;
 	uint8_t local_cookie_len, remote_cookie_len;
 	uint8_t local_cookie[L2TP_COOKIE_MAX], remote_cookie[L2TP_COOKIE_MAX];
-	enum l2tp_l2ss l2ss;
+	/* each end says how it wants to receive (RFC 3931 §5.4.4) */
+	enum l2tp_l2ss l2ss_send, l2ss_recv;
 	bool seq_send, seq_recv;
 	bool remote_circuit_down;		     /* the peer's Circuit Status says not active */
 	uint64_t tx_connect_speed, rx_connect_speed; /* bits/s, 0 = not given */
 };
 
 #define CM_CALL_PERMANENT_VC	   0x01
-#define CM_CALL_PARAMETERS_CHANGED 0x02
+#define CM_CALL_PARAMETERS_CHANGED 0x02 /* the client changed what it was offered */
 #define CM_CALL_MULTIPOINT_VC	   0x10
+#define CM_CALL_OUTGOING	   0x100 /* L2TPv3: place it with OCRQ, not ICRQ */
 
 /*
  * CO_CALL_PARAMETERS: call-manager parameters (the two FLOWSPECs, in the

@@ -62,7 +62,8 @@ miniport_vc_params(const struct cm_call_params *p, struct dp_vc_params *v)
 	v->remote_cookie_len = md->remote_cookie_len;
 	memcpy(v->local_cookie, md->local_cookie, sizeof(v->local_cookie));
 	memcpy(v->remote_cookie, md->remote_cookie, sizeof(v->remote_cookie));
-	v->l2ss = md->l2ss;
+	v->l2ss_send = md->l2ss_send;
+	v->l2ss_recv = md->l2ss_recv;
 	v->seq_send = md->seq_send;
 	v->seq_recv = md->seq_recv;
 	v->remote_down = md->remote_circuit_down;

@@ -100,7 +100,7 @@ ss_call_params(const struct cfg_session *s, struct cm_call_params *p)
 	md->remote_cookie_len = s->remote_cookie_len;
 	memcpy(md->local_cookie, s->local_cookie, sizeof(md->local_cookie));
 	memcpy(md->remote_cookie, s->remote_cookie, sizeof(md->remote_cookie));
-	md->l2ss = s->l2ss;
+	md->l2ss_send = md->l2ss_recv = s->l2ss;
 	md->seq_send = (s->seq & CFG_SEQ_SEND) != 0;
 	md->seq_recv = (s->seq & CFG_SEQ_RECV) != 0;
 }

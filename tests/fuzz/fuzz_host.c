@@ -20,6 +20,7 @@
 #include "host.h"
 #include "ut_dp.h"
 #include "ut_eal.h"
+#include "worker.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -53,8 +54,10 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	(void)argc;
 	(void)argv;
-	ut_eal_init("0", "--log-level=user.vcswitch.dp:error", NULL);
-	if (ut_dp_create(&u, "fz", 16, 0) < 0)
+	ut_eal_init("0@0,1@0", "--log-level=user.vcswitch.dp:error", NULL);
+	/* a worker that never runs: held packets are its, and come back to
+	 * it through its inject ring once their next hop resolves */
+	if (ut_dp_create(&u, "fz", 16, 1) < 0)
 		abort();
 	/* IPv6 on the network port too, so ND and ICMPv6 are reachable */
 	u.dp->ports[UT_NET_PORT].has_v6 = true;
@@ -132,6 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned int q = 0; q < RTE_DIM(u.net_tx); q++)
 		while (rte_ring_dequeue(u.net_tx[q], &out) == 0)
 			rte_pktmbuf_free(out);
+	while (rte_ring_dequeue(dp->workers[0]->inject, &out) == 0)
+		rte_pktmbuf_free(out);
 	/* Held packets stay until the neighbour answers, boundedly; all
 	 * else must be back. */
 	if (data[0] != 0xff && rte_mempool_avail_count(dp->pool) < before)

@@ -330,7 +330,7 @@ pw_a(int family, enum l2tp_encap encap, uint8_t cookie_len, bool l2ss, bool seq)
 	memcpy(p.local_cookie, cookie_a, cookie_len);
 	p.remote_cookie_len = cookie_len;
 	memcpy(p.remote_cookie, cookie_len == 8 ? cookie8 : cookie4, cookie_len);
-	p.l2ss = l2ss ? L2TP_L2SS_DEFAULT : L2TP_L2SS_NONE;
+	p.l2ss_send = p.l2ss_recv = l2ss ? L2TP_L2SS_DEFAULT : L2TP_L2SS_NONE;
 	p.seq_send = seq;
 	p.seq_recv = seq;
 	return p;
@@ -1023,7 +1023,7 @@ test_fp_build(void)
 	CU_ASSERT_EQUAL(fp.hdr_len, 14 + 20 + 4);
 	CU_ASSERT_EQUAL(fp.l4_off, 20);
 	CU_ASSERT_EQUAL(fp.l2ss_off, 0);
-	CU_ASSERT_EQUAL(fp.l2ss_len, 0);
+	CU_ASSERT_EQUAL(fp.rx_l2ss_len, 0);
 	CU_ASSERT_EQUAL(fp.max_frame, 1500 - 20 - 4);
 	CU_ASSERT_EQUAL(fp.remote_v4, IP4_B);
 	CU_ASSERT_EQUAL(fp.rx_cookie_len, 0);
@@ -1037,7 +1037,7 @@ test_fp_build(void)
 	CU_ASSERT_EQUAL(fp.hdr_len, 82); /* vc.h: VC_HDR_MAX covers this */
 	CU_ASSERT_EQUAL(fp.l4_off, 40);
 	CU_ASSERT_EQUAL(fp.l2ss_off, 14 + 40 + 8 + 4 + 4 + 8);
-	CU_ASSERT_EQUAL(fp.l2ss_len, 4);
+	CU_ASSERT_EQUAL(fp.rx_l2ss_len, 4);
 	CU_ASSERT_EQUAL(fp.max_frame, 1500 - 40 - 8 - 4 - 4 - 8 - 4);
 	CU_ASSERT_EQUAL(fp.udp_local_port, RTE_BE16(1234));
 	CU_ASSERT(memcmp(fp.remote_v6, ip6_b, 16) == 0);
@@ -1056,6 +1056,21 @@ test_fp_build(void)
 	CU_ASSERT_EQUAL(vc_fp_build(&fp, 7, &p, &ac_port, &net, &nh_b), 0);
 	CU_ASSERT_EQUAL(fp.flags, VC_F_UDP | VC_F_UDP_CSUM | VC_F_L2SS | VC_F_SEQ_RECV |
 					  VC_F_REMOTE_DOWN | VC_F_CSUM_OFFLOAD);
+
+	/* the sublayer by direction: each end says how it receives */
+	p = pw_a(AF_INET, L2TP_ENCAP_IP, 0, false, false);
+	p.l2ss_send = L2TP_L2SS_DEFAULT;
+	build_a(&fp, &p);
+	CU_ASSERT_EQUAL(fp.flags, VC_F_L2SS);
+	CU_ASSERT_EQUAL(fp.hdr_len, 14 + 20 + 4 + 4);
+	CU_ASSERT_EQUAL(fp.rx_l2ss_len, 0);
+	p.l2ss_send = L2TP_L2SS_NONE;
+	p.l2ss_recv = L2TP_L2SS_DEFAULT;
+	p.seq_recv = true;
+	build_a(&fp, &p);
+	CU_ASSERT_EQUAL(fp.flags, VC_F_SEQ_RECV);
+	CU_ASSERT_EQUAL(fp.hdr_len, 14 + 20 + 4);
+	CU_ASSERT_EQUAL(fp.rx_l2ss_len, 4);
 
 	/* VLAN ACs: PW Ethernet strips and pushes, Ethernet VLAN rewrites;
 	 * the whole port (VLAN 0) leaves frames alone either way */

@@ -18,7 +18,7 @@ ut_ring(const char *tag, const char *what)
 }
 
 int
-ut_dp_create(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned int worker_lcore)
+ut_dp_config(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned int worker_lcore)
 {
 	struct cfg *c = &u->cfg;
 	struct cfg_port *ports = u->ports;
@@ -77,8 +77,20 @@ ut_dp_create(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned in
 	c->dp.idle_sleep_us = 50;
 	c->dp.punt_ring_size = 1024;
 	c->dp.neigh_pending_max = 16;
-	u->dp = dp_create(c);
+	return 0;
+}
+
+int
+ut_dp_open(struct ut_dp *u)
+{
+	u->dp = dp_create(&u->cfg);
 	return u->dp == NULL ? -1 : 0;
+}
+
+int
+ut_dp_create(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned int worker_lcore)
+{
+	return ut_dp_config(u, tag, max_vcs, worker_lcore) < 0 ? -1 : ut_dp_open(u);
 }
 
 int

@@ -30,10 +30,17 @@ struct ut_dp {
 	struct cfg_neigh neigh;
 };
 
-/* Local 192.0.2.1/24 on the network port, static neighbour 192.0.2.2
- * (02:00:00:00:00:02); one worker on worker_lcore polling both ports
- * (worker_lcore 0: no worker). */
+/* Local 192.0.2.1/24 on the network port (MAC 02:00:00:00:00:01),
+ * static neighbour 192.0.2.2 (02:00:00:00:00:02); one worker on
+ * worker_lcore polling both ports (worker_lcore 0: no worker). */
 int ut_dp_create(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned int worker_lcore);
+
+/* ut_dp_create() in two steps, for a test that changes u->cfg or
+ * u->ports (addresses, gateways, neighbours) before the data plane is
+ * created from them. */
+int ut_dp_config(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned int worker_lcore);
+int ut_dp_open(struct ut_dp *u);
+
 /* Stops the workers, drains every ring and destroys the data plane.
  * Returns the number of mbufs that did not come back (0 = no leak). */
 int ut_dp_destroy(struct ut_dp *u);
