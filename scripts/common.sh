@@ -6,7 +6,7 @@ VCS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Build and test dependencies, all from Debian 12.
 VCS_PACKAGES="gcc clang libclang-rt-14-dev meson ninja-build pkg-config python3
-	libdpdk-dev dpdk dpdk-dev libconfig-dev libcunit1-dev libpcap-dev
+	libdpdk-dev dpdk dpdk-dev libconfig-dev libcunit1-dev libpcap-dev libssl-dev
 	tshark iproute2 iputils-ping"
 
 vcs_log() { printf '\033[1m==> %s\033[0m\n' "$*"; }
