@@ -2061,6 +2061,7 @@ static const struct key l2tp_keys[] = {
 	KEY_STR("host_name", false, L2, host_name, NULL, "", NULL),
 	TIMER_KEYS(L2, false, retransmit_keys),
 	KEY_INT("drop_percent", false, L2, drop_percent, 0, 90, 0, NULL),
+	KEY_STR("trace", false, L2, trace, NULL, "", NULL),
 	KEY_FN("peers", false, peers_fn),
 };
 #undef L2

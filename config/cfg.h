@@ -151,6 +151,7 @@ enum cfg_digest {
 };
 
 #define CFG_SECRET_MAX	  256
+#define CFG_PATH_MAX	  256
 #define CFG_HOST_NAME_MAX 64
 #define CFG_END_ID_MAX	  64
 
@@ -180,6 +181,7 @@ struct cfg_l2tp {
 	char host_name[CFG_HOST_NAME_MAX]; /* "": the system's host name */
 	struct cfg_l2tp_timers t;
 	unsigned int drop_percent; /* testing only: control messages dropped at random */
+	char trace[CFG_PATH_MAX];  /* "": none; else a pcap file of every control message */
 	struct cfg_l2tp_peer *peers;
 	unsigned int n_peers;
 };

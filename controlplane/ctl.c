@@ -72,8 +72,11 @@ ctl_signal(struct ctl *c)
 	struct signalfd_siginfo si;
 
 	while (read(c->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		CP_LOG(NOTICE, "%s: stopping", strsignal((int)si.ssi_signo));
+		CP_LOG(NOTICE, "%s: %s", strsignal((int)si.ssi_signo),
+		       c->signals == 0 ? "closing calls, then stopping (again: stop now)"
+				       : "stopping now");
 		c->quit = true;
+		c->signals++;
 	}
 }
 
@@ -90,24 +93,34 @@ ctl_add_service(struct ctl *c, ctl_service_fn fn, void *arg)
 int
 ctl_turn(struct ctl *c)
 {
-	int timeout = dp_poll(c->dp);
+	int timeout = dp_poll(c->dp), t;
 	unsigned int i;
 
-	for (i = 0; i < c->n_services; i++)
-		c->services[i].fn(c->services[i].arg);
+	for (i = 0; i < c->n_services; i++) {
+		t = c->services[i].fn(c->services[i].arg);
+		if (t >= 0 && t < timeout)
+			timeout = t;
+	}
 	return timeout;
 }
 
-void
-ctl_run(struct ctl *c)
+/* Turn, then sleep until something happens or the next work is due;
+ * until quit, or done(arg), or the deadline. */
+static void
+ctl_loop(struct ctl *c, bool (*done)(void *arg), void *arg, uint64_t deadline)
 {
+	unsigned int signals = c->signals;
 	struct epoll_event ev[4];
 	int timeout, n, i;
 	uint64_t now;
 
-	while (!c->quit) {
+	while (done != NULL ? !done(arg) && c->signals == signals : !c->quit) {
 		timeout = ctl_turn(c);
 		now = clock_ms();
+		if (now >= deadline)
+			return;
+		if (deadline - now < (uint64_t)timeout)
+			timeout = (int)(deadline - now);
 		if (c->stats_interval_s != 0) {
 			if (now >= c->next_stats_ms) {
 				printf("--- %.3f s\n", (double)now / 1000);
@@ -125,6 +138,19 @@ ctl_run(struct ctl *c)
 			if (ev[i].data.fd == c->sigfd)
 				ctl_signal(c);
 	}
+}
+
+void
+ctl_run(struct ctl *c)
+{
+	ctl_loop(c, NULL, NULL, UINT64_MAX);
+}
+
+bool
+ctl_run_until(struct ctl *c, bool (*done)(void *arg), void *arg, unsigned int timeout_ms)
+{
+	ctl_loop(c, done, arg, clock_ms() + timeout_ms);
+	return done(arg);
 }
 
 void

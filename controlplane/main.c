@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * vcswitch: load the configuration, bring up EAL and the data plane,
- * start the static sessions, then run the control thread's event loop
- * on the main lcore until SIGINT or SIGTERM.
+ * start the call managers (static sessions, L2TPv3) and the
+ * cross-connect, then run the control thread's event loop on the main
+ * lcore until SIGINT or SIGTERM; then close every call while the workers
+ * still run, and tear down.
  */
 #include <ctype.h>
 #include <getopt.h>
@@ -16,9 +18,13 @@
 
 #include "cfg.h"
 #include "cfg_embedded.h"
+#include "cfg_params.h"
+#include "clock.h"
 #include "cm.h"
 #include "ctl.h"
 #include "dp.h"
+#include "l2tp_cm.h"
+#include "l2tp_dp.h"
 #include "log.h"
 #include "miniport.h"
 #include "ss.h"
@@ -26,6 +32,10 @@
 
 #define EXIT_CONFIG  2 /* bad command line or configuration */
 #define EAL_ARGS_MAX 256
+/* Calls closed and StopCCN acknowledged, or we go anyway: a StopCCN's
+ * sender holds its state one retransmission cycle (RFC 3931 §7.5), which
+ * is over a minute with the default timers; a second signal cuts it. */
+#define WIND_DOWN_MS 60000
 
 struct opts {
 	const char *config;
@@ -68,8 +78,8 @@ check_config(const char *path)
 		fprintf(stderr, "%s\n", err);
 		return EXIT_CONFIG;
 	}
-	printf("%s: OK: %u ports, %u workers, %u sessions\n", path, c.n_ports, c.n_workers,
-	       c.n_sessions);
+	printf("%s: OK: %u ports, %u workers, %u sessions, %u L2TPv3 peers, %u circuits\n", path,
+	       c.n_ports, c.n_workers, c.n_sessions, c.l2tp.n_peers, c.n_circuits);
 	cfg_free(&c);
 	return 0;
 }
@@ -266,6 +276,7 @@ struct vcs {
 	struct core *core;
 	struct xc *xc;
 	struct ss *ss;
+	struct l2tp_dp *l2tp;
 	struct ctl ctl;
 };
 
@@ -275,18 +286,26 @@ on_link(void *arg, uint16_t port, bool up)
 	core_link_status(arg, port, up);
 }
 
-static void
-on_service(void *arg)
+static int
+on_static_service(void *arg)
 {
 	ss_service(arg);
+	return -1;
 }
 
-/* The circuits the cross-connect owns: each session's, named as a Remote
- * End ID would address it ("port" or "port.vlan"). */
+static int
+on_xc_service(void *arg)
+{
+	return xc_service(arg, clock_ms());
+}
+
+/* The circuits the cross-connect owns: each static session's, named as a
+ * Remote End ID would address it ("port" or "port.vlan"), offered to the
+ * static MCM; and those offered to L2TPv3 peers. */
 static struct xc_circuit *
 circuits_of(const struct cfg *c, unsigned int *n)
 {
-	struct xc_circuit *xcs = calloc(c->n_sessions + 1, sizeof(*xcs));
+	struct xc_circuit *xcs = calloc(c->n_sessions + c->n_circuits + 1, sizeof(*xcs));
 	unsigned int i;
 
 	*n = 0;
@@ -299,9 +318,31 @@ circuits_of(const struct cfg *c, unsigned int *n)
 				 s->ac_vlan);
 		else
 			snprintf(x->name, sizeof(x->name), "%s", c->ports[s->ac_port].name);
+		x->family = CM_AF_L2TP_STATIC;
 		x->pw_type = s->pw_type;
 		x->circuit.port = (uint16_t)s->ac_port;
 		x->circuit.vlan = s->ac_vlan;
+		cm_flowspec_none(&x->transmit);
+		cm_flowspec_none(&x->receive);
+	}
+	for (i = 0; xcs != NULL && i < c->n_circuits; i++) {
+		const struct cfg_circuit *ci = &c->circuits[i];
+		struct xc_circuit *x = &xcs[(*n)++];
+
+		snprintf(x->name, sizeof(x->name), "%s", ci->remote_end_id);
+		x->family = CM_AF_L2TP;
+		x->pw_type = ci->pw_type;
+		x->circuit.port = (uint16_t)ci->ac_port;
+		x->circuit.vlan = ci->ac_vlan;
+		if (ci->peer >= 0)
+			snprintf(x->peer, sizeof(x->peer), "%s", c->l2tp.peers[ci->peer].name);
+		x->call = ci->call;
+		x->outgoing = ci->outgoing;
+		x->cookie_len = ci->cookie_len;
+		x->l2ss = ci->l2ss;
+		x->seq_recv = ci->sequencing;
+		cfg_params_flowspec(&ci->qos_tx, &x->transmit);
+		cfg_params_flowspec(&ci->qos_rx, &x->receive);
 	}
 	return xcs;
 }
@@ -328,7 +369,14 @@ vcs_start(struct vcs *v, const struct cfg *c, const struct opts *o)
 	if (v->xc == NULL)
 		return -1;
 	v->ss = ss_create(v->core, v->dp, c);
-	if (v->ss == NULL || ctl_add_service(&v->ctl, on_service, v->ss) < 0)
+	if (v->ss == NULL || ctl_add_service(&v->ctl, on_static_service, v->ss) < 0)
+		return -1;
+	if (c->l2tp.enabled) {
+		v->l2tp = l2tp_dp_start(v->core, v->dp, c);
+		if (v->l2tp == NULL || ctl_add_service(&v->ctl, l2tp_dp_service, v->l2tp) < 0)
+			return -1;
+	}
+	if (ctl_add_service(&v->ctl, on_xc_service, v->xc) < 0)
 		return -1;
 	/* Static sessions up before any frame flows: none finds its circuit
 	 * without its session. A session whose port's link is down waits. */
@@ -340,20 +388,44 @@ vcs_start(struct vcs *v, const struct cfg *c, const struct opts *o)
 	return dp_start(v->dp);
 }
 
-/* The MCM closes its calls through the client, every VC drains (at once:
- * the workers are stopped) and goes; then the objects, then the ports.
- * Returns 0 when nothing leaked: no call object, no mbuf. */
+static bool
+vcs_calls_over(void *arg)
+{
+	const struct vcs *v = arg;
+
+	return (v->ss == NULL || ss_idle(v->ss)) &&
+	       (v->l2tp == NULL || l2tp_cm_idle(l2tp_dp_cm(v->l2tp)));
+}
+
+/* Close every call while the workers still run: CDN and StopCCN go out
+ * and are acknowledged, VCs drain through their grace periods. */
+static void
+vcs_wind_down(struct vcs *v)
+{
+	if (v->ss != NULL)
+		ss_stop(v->ss);
+	if (v->l2tp != NULL)
+		l2tp_cm_stop(l2tp_dp_cm(v->l2tp), clock_ms());
+	if (!ctl_run_until(&v->ctl, vcs_calls_over, v, WIND_DOWN_MS))
+		CP_LOG(WARNING, "calls still closing: going anyway");
+}
+
+/* What is left of the calls closes (VCs drain at once: the workers are
+ * stopped) and goes; then the objects, then the ports. Returns 0 when
+ * nothing leaked: no call object, no mbuf. */
 static int
 vcs_stop(struct vcs *v)
 {
 	unsigned int turns, left;
 	int missing;
 
-	if (v->ss != NULL) {
+	if (v->ss != NULL)
 		ss_stop(v->ss);
-		for (turns = 0; !ss_idle(v->ss) && turns < 1000; turns++)
-			ctl_turn(&v->ctl);
-	}
+	if (v->l2tp != NULL)
+		l2tp_cm_stop(l2tp_dp_cm(v->l2tp), clock_ms());
+	for (turns = 0; !vcs_calls_over(v) && turns < 1000; turns++)
+		ctl_turn(&v->ctl);
+	l2tp_dp_stop(v->l2tp);
 	ss_destroy(v->ss);
 	xc_destroy(v->xc);
 	core_telemetry_register(NULL);
@@ -398,6 +470,7 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	ctl_run(&v.ctl);
+	vcs_wind_down(&v);
 
 	dp_stop(v.dp);
 	printf("=== final counters\n");

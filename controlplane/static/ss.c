@@ -6,6 +6,7 @@
 #include <rte_telemetry.h>
 
 #include "cfg.h"
+#include "cfg_params.h"
 #include "cm.h"
 #include "dp.h"
 #include "log.h"
@@ -58,22 +59,6 @@ static const char *const ss_state_names[] = {
 	[SS_CLOSING] = "closing", [SS_REJECTING] = "rejecting", [SS_FAILED] = "failed",
 };
 
-static void
-ss_flowspec(const struct cfg_flowspec *in, struct cm_flowspec *out)
-{
-	cm_flowspec_none(out);
-	if (in->token_rate == 0)
-		return;
-	out->service_type = CM_SERVICETYPE_GUARANTEED;
-	out->token_rate = in->token_rate;
-	if (in->token_bucket_size != 0)
-		out->token_bucket_size = in->token_bucket_size;
-	if (in->peak_bandwidth != 0)
-		out->peak_bandwidth = in->peak_bandwidth;
-	if (in->max_sdu_size != 0)
-		out->max_sdu_size = in->max_sdu_size;
-}
-
 /* A configured session as a permanent call's parameters. */
 static void
 ss_call_params(const struct cfg_session *s, struct cm_call_params *p)
@@ -82,8 +67,8 @@ ss_call_params(const struct cfg_session *s, struct cm_call_params *p)
 
 	memset(p, 0, sizeof(*p));
 	p->flags = CM_CALL_PERMANENT_VC;
-	ss_flowspec(&s->qos_tx, &p->transmit);
-	ss_flowspec(&s->qos_rx, &p->receive);
+	cfg_params_flowspec(&s->qos_tx, &p->transmit);
+	cfg_params_flowspec(&s->qos_rx, &p->receive);
 	md->pw_type = s->pw_type;
 	snprintf(md->remote_end_id, sizeof(md->remote_end_id), "%s", s->name);
 	md->circuit.port = (uint16_t)s->ac_port;

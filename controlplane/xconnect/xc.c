@@ -15,12 +15,13 @@
 struct xc;
 struct xc_af;
 
-/* A VC a call manager made toward us; it carries at most one call on
- * one of our circuits. */
+/* A VC: one a call manager made toward us, or ours for a call we make;
+ * it carries at most one call on one of our circuits. */
 struct xc_vc {
 	struct xc_af *af;
 	struct cm_vc_h vc;
 	int circuit; /* -1 without a call */
+	bool ours;   /* we made it: we delete it */
 	TAILQ_ENTRY(xc_vc) link;
 };
 
@@ -44,6 +45,7 @@ struct xc_af {
 
 enum xc_circ_state {
 	CIRC_FREE,
+	CIRC_CALLING, /* our make call is pending */
 	CIRC_OFFERED,
 	CIRC_CONNECTED,
 	CIRC_CLOSING,
@@ -53,7 +55,9 @@ struct xc_circ {
 	struct xc_circuit def;
 	enum xc_circ_state state;
 	struct xc_vc *vc;
-	uint64_t calls, rejected;
+	uint64_t calls, rejected, failed;
+	uint64_t call_at;  /* circuits that call: when to (again) */
+	uint32_t retry_ms; /* back-off after failures */
 };
 
 struct xc {
@@ -63,6 +67,7 @@ struct xc {
 	unsigned int n_circs;
 	struct xc_af afs[XC_MAX_AFS];
 	unsigned int n_afs;
+	uint64_t now;
 };
 
 static const struct cm_party_h no_party;
@@ -76,13 +81,20 @@ xc_register_saps(struct xc_af *a)
 
 	a->open = true;
 	for (i = 0; i < x->n_circs; i++) {
+		const struct xc_circuit *d = &x->circs[i].def;
 		struct xc_sap *s = &a->saps[i];
 		struct cm_sap sap = {
-			.pw_type = x->circs[i].def.pw_type,
-			.circuit = x->circs[i].def.circuit,
+			.pw_type = d->pw_type,
+			.circuit = d->circuit,
+			.cookie_len = d->cookie_len,
+			.l2ss = d->l2ss,
+			.seq_recv = d->seq_recv,
 		};
 
-		memcpy(sap.remote_end_id, x->circs[i].def.name, sizeof(sap.remote_end_id));
+		if (d->family != a->af.family)
+			continue;
+		memcpy(sap.remote_end_id, d->name, sizeof(sap.remote_end_id));
+		memcpy(sap.peer, d->peer, sizeof(sap.peer));
 		st = cl_register_sap(x->c, a->h, s, &sap, &s->h);
 		if (st == CM_SUCCESS)
 			s->registered = true;
@@ -206,14 +218,58 @@ xc_create_vc(void *af_ctx, struct cm_vc_h vc, void **vc_ctx)
 static void
 xc_call_over(struct xc_vc *v)
 {
+	struct xc *x = v->af->x;
 	struct xc_circ *circ;
 
 	if (v->circuit < 0)
 		return;
-	circ = &v->af->x->circs[v->circuit];
+	circ = &x->circs[v->circuit];
 	circ->state = CIRC_FREE;
 	circ->vc = NULL;
 	v->circuit = -1;
+	/* a circuit that calls calls again, after a pause */
+	if (circ->def.call)
+		circ->call_at = x->now + circ->retry_ms;
+}
+
+/* Our VC's call is over or never was: the VC goes (model §5.3: its
+ * creator deletes it). */
+static void
+xc_vc_retire(struct xc_vc *v)
+{
+	struct xc_af *a = v->af;
+	enum cm_status st;
+
+	xc_call_over(v);
+	st = co_delete_vc(a->x->c, a->x->bind, v->vc);
+	if (st != CM_SUCCESS) {
+		CP_LOG(ERR, "cross-connect: cannot delete a VC: %s", cm_status_name(st));
+		return;
+	}
+	TAILQ_REMOVE(&a->vcs, v, link);
+	free(v);
+	xc_af_try_close(a);
+}
+
+static void
+xc_call_ended(struct xc_vc *v)
+{
+	if (v->ours)
+		xc_vc_retire(v);
+	else
+		xc_call_over(v);
+}
+
+/* An offer no faster than the circuit's own contract. Returns true if it
+ * changed. */
+static bool
+xc_cap_flowspec(struct cm_flowspec *offer, const struct cm_flowspec *mine)
+{
+	if (mine->token_rate == CM_QOS_NOT_SPECIFIED ||
+	    (offer->token_rate != CM_QOS_NOT_SPECIFIED && offer->token_rate <= mine->token_rate))
+		return false;
+	*offer = *mine;
+	return true;
 }
 
 static enum cm_status
@@ -253,6 +309,11 @@ xc_incoming_call(void *sap_ctx, void *vc_ctx, struct cm_call_params *p)
 	circ->vc = v;
 	circ->state = CIRC_OFFERED;
 	v->circuit = (int)s->circuit;
+	/* the circuit's contract bounds what the call may carry */
+	if (xc_cap_flowspec(&p->transmit, &circ->def.transmit))
+		p->flags |= CM_CALL_PARAMETERS_CHANGED;
+	if (xc_cap_flowspec(&p->receive, &circ->def.receive))
+		p->flags |= CM_CALL_PARAMETERS_CHANGED;
 	return CM_SUCCESS;
 }
 
@@ -279,7 +340,7 @@ xc_close(struct xc_vc *v)
 		v->af->x->circs[v->circuit].state = CIRC_CLOSING;
 	st = cl_close_call(v->af->x->c, v->vc, no_party, NULL, 0);
 	if (st == CM_SUCCESS)
-		xc_call_over(v);
+		xc_call_ended(v);
 	else if (st != CM_PENDING)
 		CP_LOG(ERR, "close call: %s", cm_status_name(st));
 }
@@ -302,7 +363,7 @@ xc_close_call_complete(enum cm_status status, void *vc_ctx, void *party_ctx)
 {
 	(void)party_ctx;
 	if (status == CM_SUCCESS)
-		xc_call_over(vc_ctx);
+		xc_call_ended(vc_ctx);
 	else
 		CP_LOG(ERR, "close call failed: %s", cm_status_name(status));
 }
@@ -315,9 +376,13 @@ xc_notify_close_af(void *af_ctx)
 	unsigned int i;
 
 	a->closing = true;
+	/* calls being made end when the call manager fails them */
 	for (v = TAILQ_FIRST(&a->vcs); v != NULL; v = next) {
+		enum xc_circ_state st;
+
 		next = TAILQ_NEXT(v, link);
-		if (v->circuit >= 0 && a->x->circs[v->circuit].state != CIRC_CLOSING)
+		st = v->circuit >= 0 ? a->x->circs[v->circuit].state : CIRC_FREE;
+		if (st == CIRC_OFFERED || st == CIRC_CONNECTED)
 			xc_close(v);
 	}
 	for (i = 0; i < a->x->n_circs; i++)
@@ -327,14 +392,115 @@ xc_notify_close_af(void *af_ctx)
 	return a->open ? CM_PENDING : CM_SUCCESS;
 }
 
-/* The cross-connect makes no outgoing or multipoint calls yet: these
- * completions and indications cannot reach it, and are only logged. */
+static void
+xc_call_up(struct xc_vc *v)
+{
+	struct xc_circ *circ = &v->af->x->circs[v->circuit];
+
+	circ->state = CIRC_CONNECTED;
+	circ->calls++;
+	circ->retry_ms = XC_RETRY_MIN_MS;
+	CP_LOG(INFO, "circuit %s: connected", circ->def.name);
+}
+
+static void
+xc_call_failed(struct xc_vc *v, enum cm_status status)
+{
+	struct xc_circ *circ = &v->af->x->circs[v->circuit];
+
+	circ->failed++;
+	CP_LOG(NOTICE, "circuit %s: call to %s failed: %s", circ->def.name, circ->def.peer,
+	       cm_status_name(status));
+	xc_vc_retire(v);
+	circ->retry_ms =
+		circ->retry_ms * 2 > XC_RETRY_MAX_MS ? XC_RETRY_MAX_MS : circ->retry_ms * 2;
+}
+
 static void
 xc_make_call_complete(enum cm_status status, void *vc_ctx, struct cm_party_h party,
 		      struct cm_call_params *p)
 {
-	(void)vc_ctx, (void)party, (void)p;
-	CP_LOG(WARNING, "unexpected make-call completion: %s", cm_status_name(status));
+	struct xc_vc *v = vc_ctx;
+
+	(void)party, (void)p;
+	if (v->circuit < 0)
+		return;
+	if (status == CM_SUCCESS)
+		xc_call_up(v);
+	else
+		xc_call_failed(v, status);
+}
+
+/* The call circuit i is configured to make, in AF a. */
+static void
+xc_make_call(struct xc_af *a, unsigned int i)
+{
+	struct xc *x = a->x;
+	struct xc_circ *circ = &x->circs[i];
+	const struct xc_circuit *d = &circ->def;
+	struct cm_call_params p;
+	struct xc_vc *v = calloc(1, sizeof(*v));
+	enum cm_status st;
+
+	circ->call_at = x->now + circ->retry_ms;
+	if (v == NULL)
+		return;
+	v->af = a;
+	v->ours = true;
+	st = co_create_vc(x->c, x->bind, a->h, v, &v->vc);
+	if (st != CM_SUCCESS) {
+		CP_LOG(ERR, "circuit %s: no VC: %s", d->name, cm_status_name(st));
+		free(v);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&a->vcs, v, link);
+	v->circuit = (int)i;
+	circ->vc = v;
+	circ->state = CIRC_CALLING;
+	memset(&p, 0, sizeof(p));
+	p.flags = d->outgoing ? CM_CALL_OUTGOING : 0;
+	p.transmit = d->transmit;
+	p.receive = d->receive;
+	p.media.pw_type = d->pw_type;
+	memcpy(p.media.remote_end_id, d->name, sizeof(p.media.remote_end_id));
+	memcpy(p.media.peer, d->peer, sizeof(p.media.peer));
+	p.media.circuit = d->circuit;
+	p.media.local_cookie_len = d->cookie_len;
+	p.media.l2ss_recv = d->l2ss;
+	p.media.seq_recv = d->seq_recv;
+	st = cl_make_call(x->c, v->vc, &p, NULL, NULL);
+	if (st == CM_SUCCESS)
+		xc_call_up(v);
+	else if (st != CM_PENDING)
+		xc_call_failed(v, st);
+}
+
+int
+xc_service(struct xc *x, uint64_t now_ms)
+{
+	uint64_t next = now_ms + XC_RETRY_MAX_MS;
+	unsigned int i, k;
+
+	x->now = now_ms;
+	for (i = 0; i < x->n_circs; i++) {
+		struct xc_circ *circ = &x->circs[i];
+
+		if (!circ->def.call || circ->state != CIRC_FREE)
+			continue;
+		for (k = 0; k < x->n_afs; k++) {
+			struct xc_af *a = &x->afs[k];
+
+			if (a->af.family != circ->def.family || !a->open || a->closing ||
+			    !a->saps[i].registered)
+				continue;
+			if (now_ms >= circ->call_at)
+				xc_make_call(a, i);
+			break;
+		}
+		if (circ->state == CIRC_FREE && circ->call_at < next)
+			next = circ->call_at;
+	}
+	return next <= now_ms ? 0 : (int)(next - now_ms);
 }
 
 static void
@@ -423,6 +589,7 @@ xc_tel_circuits(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(e, "state", st.state);
 		rte_tel_data_add_dict_u64(e, "calls", st.calls);
 		rte_tel_data_add_dict_u64(e, "rejected", st.rejected);
+		rte_tel_data_add_dict_u64(e, "failed", st.failed);
 		rte_tel_data_add_dict_container(d, dp_telemetry_index(key, sizeof(key), i), e, 0);
 	}
 	return 0;
@@ -443,8 +610,10 @@ xc_create(struct core *c, const struct xc_circuit *circuits, unsigned int n)
 		free(x);
 		return NULL;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		x->circs[i].def = circuits[i];
+		x->circs[i].retry_ms = XC_RETRY_MIN_MS;
+	}
 	xc_telemetry = x;
 	dp_telemetry_register("/vcswitch/circuits", xc_tel_circuits,
 			      "Attachment circuits: state, calls connected, calls refused");
@@ -482,9 +651,8 @@ void
 xc_circuit_state(const struct xc *x, unsigned int i, struct xc_circuit_state *st)
 {
 	static const char *const names[] = {
-		[CIRC_FREE] = "free",
-		[CIRC_OFFERED] = "offered",
-		[CIRC_CONNECTED] = "connected",
+		[CIRC_FREE] = "free",	    [CIRC_CALLING] = "calling",
+		[CIRC_OFFERED] = "offered", [CIRC_CONNECTED] = "connected",
 		[CIRC_CLOSING] = "closing",
 	};
 	const struct xc_circ *circ = &x->circs[i];
@@ -493,4 +661,5 @@ xc_circuit_state(const struct xc *x, unsigned int i, struct xc_circuit_state *st
 	st->state = names[circ->state];
 	st->calls = circ->calls;
 	st->rejected = circ->rejected;
+	st->failed = circ->failed;
 }

@@ -665,34 +665,79 @@ class PcapPort:
         return [f for _, _, f in sorted(sent, key=lambda x: (x[0], x[1]))]
 
 
+def _ip(args, netns=None, check=True):
+    cmd = (["ip", "netns", "exec", netns] if netns else []) + args
+    return subprocess.run(cmd, check=check, capture_output=True)
+
+
+def _quiet_link(ifname, netns=None):
+    """Up, with IPv6 off: the kernel then sends nothing of its own."""
+    _ip(["sysctl", "-q", "-w", "net.ipv6.conf.%s.disable_ipv6=1" % ifname], netns, check=False)
+    _ip(["ip", "link", "set", ifname, "up"], netns)
+
+
+class Netns:
+    """A network namespace, deleted (with what is in it) at cleanup."""
+
+    def __init__(self, ctx, tag):
+        if os.geteuid() != 0:
+            raise Skip("network namespaces need root")
+        self.name = "vcst-%d-%s" % (os.getpid(), tag)
+        try:
+            _ip(["ip", "netns", "add", self.name])
+        except (OSError, subprocess.CalledProcessError) as e:
+            raise Skip("cannot make a network namespace: %s" % getattr(e, "stderr", e))
+        ctx.cleanups.append(lambda: _ip(["ip", "netns", "del", self.name], check=False))
+
+
+def veth_between(ctx, tag, ns_a, ns_b):
+    """A veth pair joining two namespaces; returns the two interface names."""
+    a, b = ("vt%05d%sa" % (os.getpid() % 100000, tag))[:15], \
+        ("vt%05d%sb" % (os.getpid() % 100000, tag))[:15]
+    try:
+        _ip(["ip", "link", "add", a, "type", "veth", "peer", "name", b])
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise Skip("cannot make a veth pair: %s" % getattr(e, "stderr", e))
+    ctx.cleanups.append(lambda: _ip(["ip", "link", "del", a], check=False))
+    _ip(["ip", "link", "set", a, "netns", ns_a.name])
+    _ip(["ip", "link", "set", b, "netns", ns_b.name])
+    _quiet_link(a, ns_a.name)
+    _quiet_link(b, ns_b.name)
+    return a, b
+
+
 class VethPort:
     """A veth pair: one end is a vcswitch port (net_af_packet), the test
     holds the other through an AF_PACKET socket. Unlike a pcap FIFO, the
     port never blocks its worker, so frames can be sent at any time and
     workers keep reporting quiescent states while nothing arrives. IPv6 is
     off on both ends and neither has an address: the kernel sends nothing
-    of its own. Needs root; raises Skip without it."""
+    of its own. With netns, vcswitch's end lives in that namespace (the
+    test's stays here). Needs root; raises Skip without it."""
 
     PACKET_OUTGOING = 4
+    SOL_PACKET, PACKET_AUXDATA = 263, 8
+    TP_STATUS_VLAN_VALID, TP_STATUS_VLAN_TPID_VALID = 1 << 4, 1 << 6
 
-    def __init__(self, ctx, tag):
+    def __init__(self, ctx, tag, netns=None):
         if os.geteuid() != 0:
             raise Skip("veth pairs need root")
         base = ("vt%05d%s" % (os.getpid() % 100000, tag))[:12]
         self.port_if, self.test_if = base + "p", base + "t"
         try:
-            subprocess.run(["ip", "link", "add", self.port_if, "type", "veth", "peer", "name",
-                            self.test_if], check=True, capture_output=True)
+            _ip(["ip", "link", "add", self.port_if, "type", "veth", "peer", "name",
+                 self.test_if])
         except (OSError, subprocess.CalledProcessError) as e:
             raise Skip("cannot make a veth pair: %s" % getattr(e, "stderr", e))
         ctx.cleanups.append(self.delete)
-        for ifname in (self.port_if, self.test_if):
-            path = "/proc/sys/net/ipv6/conf/%s/disable_ipv6" % ifname
-            if os.path.exists(path):
-                with open(path, "w") as f:
-                    f.write("1")
-            subprocess.run(["ip", "link", "set", ifname, "up"], check=True)
+        if netns is not None:
+            _ip(["ip", "link", "set", self.port_if, "netns", netns.name])
+        _quiet_link(self.port_if, netns.name if netns else None)
+        _quiet_link(self.test_if)
         self.sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0003))
+        # the kernel takes VLAN tags out of received frames: get them back
+        self.sock.setsockopt(self.SOL_PACKET, self.PACKET_AUXDATA, 1)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
         self.sock.bind((self.test_if, 0))
 
     def devargs(self, vdev):
@@ -710,14 +755,23 @@ class VethPort:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([self.sock], [], [], left)[0]:
                 break
-            data, addr = self.sock.recvfrom(65536)
-            if addr[2] != self.PACKET_OUTGOING:
-                got.append(data)
+            data, anc, _, addr = self.sock.recvmsg(65536, socket.CMSG_SPACE(20))
+            if addr[2] == self.PACKET_OUTGOING:
+                continue
+            for level, typ, aux in anc:
+                if level != self.SOL_PACKET or typ != self.PACKET_AUXDATA or len(aux) < 20:
+                    continue
+                status, _, _, _, _, tci, tpid = struct.unpack("=IIIHHHH", aux[:20])
+                if status & self.TP_STATUS_VLAN_VALID:
+                    if not status & self.TP_STATUS_VLAN_TPID_VALID:
+                        tpid = ETH_VLAN
+                    data = data[:12] + struct.pack("!HH", tpid, tci) + data[12:]
+            got.append(data)
         return got
 
     def delete(self):
         self.sock.close()
-        subprocess.run(["ip", "link", "del", self.port_if], capture_output=True)
+        _ip(["ip", "link", "del", self.test_if], check=False)
 
 
 class VcSwitch:
@@ -727,7 +781,7 @@ class VcSwitch:
     256 MB, a unique file prefix."""
 
     def __init__(self, ctx, name, *, dataplane=None, workers=None, eal_args=(),
-                 lcores="0@0,1@1"):
+                 lcores="0@0,1@1", netns=None):
         global _instances
         _instances += 1
         self.ctx, self.name = ctx, name
@@ -737,6 +791,8 @@ class VcSwitch:
         self.dataplane = {"mbufs": 4095, "mbuf_cache": 32, "idle_sleep_us": 100}
         self.dataplane.update(dataplane or {})
         self.ports, self.rxqs, self.sessions = [], [], []
+        self.l2tp, self.circuits = None, []  # the l2tp group, the circuits list
+        self.netns = netns  # a Netns to run in
         self.workers = workers
         self.lcores = lcores
         self.eal_args = list(eal_args)
@@ -772,7 +828,7 @@ class VcSwitch:
 
     def access_veth(self, name, tag):
         """An access port on a veth pair (net_af_packet): a VethPort."""
-        veth = VethPort(self.ctx, tag)
+        veth = VethPort(self.ctx, tag, self.netns)
         vdev = "net_af_packet%d" % len([p for p in self.ports
                                         if p["devargs"].startswith("net_af_packet")])
         self.ports.append({"name": name, "devargs": veth.devargs(vdev), "role": "access"})
@@ -815,6 +871,10 @@ class VcSwitch:
             c["eal"]["args"] = self.eal_args
         if self.sessions:
             c["sessions"] = self.sessions
+        if self.l2tp is not None:
+            c["l2tp"] = self.l2tp
+        if self.circuits:
+            c["circuits"] = self.circuits
         return libconfig(c)
 
     # -- life cycle
@@ -824,6 +884,8 @@ class VcSwitch:
         self.out_path = os.path.join(self.dir, "stdout.txt")
         self.err_path = os.path.join(self.dir, "stderr.txt")
         cmd = WRAPPER + [self.ctx.binary, "-c", self.cfg_path, "--file-prefix", self.prefix]
+        if self.netns is not None:
+            cmd = ["ip", "netns", "exec", self.netns.name] + cmd
         print("[%s] starting: %s" % (self.name, " ".join(shlex.quote(c) for c in cmd)),
               flush=True)
         self.ctx.running.append(self)

@@ -88,6 +88,9 @@ static struct {
 	uint32_t n_incs;
 	uint32_t churn_sid[N_CHURN]; /* current local session ID of each slot, 0 if none */
 	struct inc *churn_inc[N_CHURN];
+	/* -c: the slot's last call is still closing: its circuit is busy */
+	bool closing[N_CHURN];
+	uint64_t busy_skips;
 	struct inc stable[N_STABLE];
 	/* generator/sink (lcore 2) */
 	uint64_t sent_ac, sent_net, not_sent;
@@ -517,6 +520,8 @@ tcm_deactivate_vc_complete(enum cm_status status, void *cm_vc_ctx)
 	struct inc *in = cm_vc_ctx;
 
 	vc_closed(in);
+	if (in->vlan >= CHURN_VLAN0)
+		t.closing[in->vlan - CHURN_VLAN0] = false;
 	if (status != CM_SUCCESS ||
 	    cm_close_call_complete(t.core, CM_SUCCESS, in->call, no_party) != CM_SUCCESS ||
 	    co_delete_vc(t.core, t.cm, in->call) != CM_SUCCESS)
@@ -630,8 +635,12 @@ calls_setup(void)
 	for (i = 0; i < N_STABLE + N_CHURN; i++) {
 		uint16_t vlan = i < N_STABLE ? STABLE_VLAN0 + i : CHURN_VLAN0 + i - N_STABLE;
 
+		memset(&circ[i], 0, sizeof(circ[i]));
 		snprintf(circ[i].name, sizeof(circ[i].name), "vlan%u", vlan);
+		circ[i].family = CM_AF_L2TP;
 		circ[i].pw_type = L2TP_PW_ETH;
+		cm_flowspec_none(&circ[i].transmit);
+		cm_flowspec_none(&circ[i].receive);
 		circ[i].circuit.port = UT_AC_PORT;
 		circ[i].circuit.vlan = vlan;
 	}
@@ -701,8 +710,15 @@ churn_op(unsigned int k)
 	if (in != NULL) {
 		__atomic_store_n(&t.churn_sid[k], 0, __ATOMIC_RELAXED);
 		t.churn_inc[k] = NULL;
+		t.closing[k] = t.calls;
 		vc_close(in);
 		t.deactivations++;
+		return;
+	}
+	/* A circuit carries one call at a time: the next waits until the
+	 * last one's close completed, a grace period after it began. */
+	if (t.closing[k]) {
+		t.busy_skips++;
 		return;
 	}
 	if (t.n_incs == MAX_INCS)
@@ -803,8 +819,9 @@ main(int argc, char **argv)
 	       (double)t.deactivations / seconds, t.completions);
 	if (t.calls)
 		printf("calls: %" PRIu64 " set up, %" PRIu64 " closed, %" PRIu64
-		       " contract changes on stable calls\n",
-		       cc.calls_setup, cc.calls_closed, t.qos_changes);
+		       " contract changes on stable calls, %" PRIu64
+		       " set-ups deferred (circuit still closing)\n",
+		       cc.calls_setup, cc.calls_closed, t.qos_changes, t.busy_skips);
 	printf("traffic: sent %" PRIu64 " (ac %" PRIu64 ", net %" PRIu64 "), forwarded %" PRIu64
 	       " (encap %" PRIu64 ", decap %" PRIu64 "), unknown ac %" PRIu64
 	       ", unknown session %" PRIu64 ", late %" PRIu64 "\n",
