@@ -470,6 +470,11 @@ main(int argc, char **argv)
 	fflush(stdout);
 
 	ctl_run(&v.ctl);
+	/* every VC's counters while the VCs still exist: closing the calls
+	 * deletes them */
+	printf("=== counters when stopping\n");
+	dp_dump(v.dp, stdout);
+	fflush(stdout);
 	vcs_wind_down(&v);
 
 	dp_stop(v.dp);
