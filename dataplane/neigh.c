@@ -148,8 +148,8 @@ neigh_find(struct neigh_table *t, const struct vcs_addr *ip)
 	struct neigh_entry *e;
 
 	TAILQ_FOREACH(e, &t->entries, link)
-	if (addr_equal(&e->ip, ip))
-		return e;
+		if (addr_equal(&e->ip, ip))
+			return e;
 	return NULL;
 }
 
@@ -388,8 +388,7 @@ neigh_link_up(struct neigh_table *t)
 {
 	struct neigh_entry *e;
 
-	TAILQ_FOREACH(e, &t->entries, link)
-	{
+	TAILQ_FOREACH(e, &t->entries, link) {
 		if (e->state != NEIGH_INCOMPLETE)
 			continue;
 		e->tries = 1;

@@ -18,7 +18,7 @@
 
 /* The keys one shared secret gives. */
 struct l2tp_secret {
-	uint8_t digest_key[16]; /* HMAC_MD5(secret, 2): Message Digest (§5.4.1) */
+	uint8_t digest_key[16];	   /* HMAC_MD5(secret, 2): Message Digest (§5.4.1) */
 	struct l2tp_hide_key hide; /* HMAC_MD5(secret, 1): hidden AVPs (§5.3) */
 };
 

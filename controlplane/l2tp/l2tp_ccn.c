@@ -41,14 +41,18 @@ be16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
-/* The Message Type of an encoded message, L2TP_MSG_ZLB without AVPs. */
-static uint16_t
+/* The Message Type of an encoded message: L2TP_MSG_ZLB for a header
+ * alone, L2TP_MSG_UNKNOWN for a vendor's type (still a message, which
+ * takes an Ns and must be acknowledged). */
+static uint32_t
 raw_type(const uint8_t *msg, size_t len)
 {
+	if (len <= L2TP_CTRL_HDR_LEN)
+		return L2TP_MSG_ZLB;
 	/* the Message Type AVP comes first: vendor 0, attribute 0 */
 	if (len < L2TP_CTRL_HDR_LEN + 8 || be16(msg + L2TP_CTRL_HDR_LEN + 2) != 0 ||
 	    be16(msg + L2TP_CTRL_HDR_LEN + 4) != L2TP_AVP_MSG_TYPE)
-		return L2TP_MSG_ZLB;
+		return L2TP_MSG_UNKNOWN;
 	return be16(msg + L2TP_CTRL_HDR_LEN + 6);
 }
 
@@ -59,14 +63,16 @@ ccn_auth_wanted(const struct l2tp_ccn *c)
 }
 
 static void
-ccn_nonces(const struct l2tp_ccn *c, bool sending, uint16_t type, struct l2tp_nonces *n)
+ccn_nonces(const struct l2tp_ccn *c, bool sending, uint32_t type, struct l2tp_nonces *n)
 {
 	memset(n, 0, sizeof(*n));
 	if (type == L2TP_MSG_SCCRQ)
 		return; /* §5.4.1: the SCCRQ's digest covers the message alone */
 	if (sending) {
-		n->local = c->nonce;
-		n->local_len = sizeof(c->nonce);
+		/* a StopCCN refusing the peer's SCCRQ: it never had our
+		 * nonce, so the digest cannot cover one */
+		n->local = c->nonce_sent ? c->nonce : NULL;
+		n->local_len = c->nonce_sent ? sizeof(c->nonce) : 0;
 		n->remote = c->peer_nonce;
 		n->remote_len = c->peer_nonce_len;
 	} else {
@@ -84,7 +90,7 @@ ccn_sign(struct l2tp_ccn *c, uint8_t *msg, size_t len)
 {
 	const struct l2tp_secret *secrets[2] = {&c->peer->secrets[0], &c->peer->secrets[1]};
 	struct l2tp_enc_info info = {.len = len};
-	uint16_t type = raw_type(msg, len);
+	uint32_t type = raw_type(msg, len);
 	struct l2tp_nonces n;
 	size_t off = L2TP_CTRL_HDR_LEN + 8;
 
@@ -247,6 +253,7 @@ ccn_identity(struct l2tp_ccn *c, struct l2tp_msg *m)
 		memcpy(m->nonce, c->nonce, sizeof(c->nonce));
 		m->nonce_len = sizeof(c->nonce);
 		l2tp_msg_set(m, L2TP_AVP_NONCE);
+		c->nonce_sent = true;
 	}
 }
 
@@ -283,6 +290,18 @@ l2tp_ccn_open(struct l2tp_peer *peer)
 
 /* Put a connection that ended into its hold: it answers retransmissions
  * for a full cycle, then goes (§7.5). */
+/* Another established connection to the peer, which new calls may use. */
+static struct l2tp_ccn *
+ccn_other(const struct l2tp_ccn *c)
+{
+	struct l2tp_ccn *o;
+
+	TAILQ_FOREACH(o, &c->cm->ccns, link)
+		if (o != c && o->peer == c->peer && o->st == CCN_ESTABLISHED)
+			return o;
+	return NULL;
+}
+
 static void
 ccn_hold(struct l2tp_ccn *c, enum cm_status why)
 {
@@ -297,11 +316,11 @@ ccn_hold(struct l2tp_ccn *c, enum cm_status why)
 	c->close_status = why;
 	c->release_at = c->cm->now + (hold > STOP_HOLD_MIN_MS ? hold : STOP_HOLD_MIN_MS);
 	if (peer->ccn == c)
-		peer->ccn = NULL;
+		peer->ccn = ccn_other(c); /* e.g. the peer restarted without a StopCCN */
 	l2tp_sess_conn_down(c, why);
 	/* calls waiting for a connection fail with it, unless another one
-	 * (won in a tie) takes them */
-	if (peer->ccn == NULL)
+	 * (won in a tie, or restarting after an even one) takes them */
+	if (peer->ccn == NULL && !peer->restarting)
 		l2tp_sess_fail_waiting(peer, why);
 	/* a peer we keep connected to: again later */
 	if (peer->cfg->initiate && !c->cm->stopping && peer->ccn == NULL && peer->reconnect_at == 0)
@@ -419,8 +438,9 @@ ccn_tie(struct l2tp_ccn *ours, const struct l2tp_msg *theirs)
 static bool
 ccn_verify(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 {
-	uint16_t type = raw_type(msg, len);
+	uint32_t type = raw_type(msg, len);
 	struct l2tp_avp_iter it;
+	bool learning;
 	struct l2tp_nonces n;
 	struct l2tp_avp a;
 
@@ -428,7 +448,8 @@ ccn_verify(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 		return true;
 	if (type == L2TP_MSG_ZLB)
 		return false; /* §6.15: no ZLB when authenticating */
-	if (type == L2TP_MSG_SCCRP && c->peer_nonce_len == 0) {
+	learning = type == L2TP_MSG_SCCRP && c->peer_nonce_len == 0;
+	if (learning) {
 		l2tp_avp_iter_init(&it, msg, len);
 		while (l2tp_avp_next(&it, &a) == 1)
 			if (a.vendor == 0 && a.type == L2TP_AVP_NONCE && !a.hidden &&
@@ -439,6 +460,9 @@ ccn_verify(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 	}
 	ccn_nonces(c, false, type, &n);
 	c->peer_secret = l2tp_auth_verify(msg, len, c->peer->secrets, c->peer->cfg->n_secrets, &n);
+	/* a nonce whose message did not verify is nobody's */
+	if (learning && c->peer_secret < 0)
+		c->peer_nonce_len = 0;
 	return c->peer_secret >= 0;
 }
 
@@ -469,6 +493,9 @@ ccn_process(struct l2tp_ccn *c, const struct l2tp_msg *m)
 	case L2TP_MSG_SCCRP:
 		if (c->st != CCN_WAIT_CTL_REPLY)
 			break;
+		/* a refusal goes to the peer's connection */
+		if (l2tp_msg_has(m, L2TP_AVP_ASSIGNED_CCID))
+			c->remote_ccid = m->assigned_ccid;
 		why = ccn_unacceptable(c, m, &result, &error);
 		if (why != NULL) {
 			l2tp_ccn_stop(c, result, error, why, CM_NOT_ACCEPTED);
@@ -489,6 +516,8 @@ ccn_process(struct l2tp_ccn *c, const struct l2tp_msg *m)
 		ccn_established(c);
 		return;
 	case L2TP_MSG_STOPCCN:
+		if (c->st == CCN_CLOSING)
+			return; /* ours crossed it, or it is a retransmission */
 		CP_LOG(NOTICE,
 		       "l2tp: %s: connection %u closed by the peer: result %u error %u %.*s",
 		       c->peer->cfg->name, c->local_ccid, m->result, m->error, (int)m->errmsg_len,
@@ -550,9 +579,9 @@ ccn_deliver(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 }
 
 void
-l2tp_ccn_input(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
+l2tp_ccn_input(struct l2tp_ccn *c, const struct l2tp_wire *w, const uint8_t *msg, size_t len)
 {
-	uint16_t type = raw_type(msg, len);
+	uint32_t type = raw_type(msg, len);
 	const uint8_t *next;
 	size_t next_len;
 
@@ -560,6 +589,11 @@ l2tp_ccn_input(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 		c->cm->st.rx_bad_digest++;
 		return;
 	}
+	/* the responder may answer from another UDP port (§4.1.2.2), which
+	 * is then the connection's: learnt once the message proved it is
+	 * the peer's */
+	if (c->st == CCN_WAIT_CTL_REPLY && c->wire.encap == L2TP_ENCAP_UDP)
+		c->wire.remote_port = w->remote_port;
 	c->last_rx = c->cm->now;
 	if (c->st == CCN_ESTABLISHED)
 		ccn_hello_rearm(c);
@@ -606,11 +640,11 @@ l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wi
 	/* the SCCRQ of a connection we took already, again: our SCCRP was
 	 * lost; reliable delivery answers it */
 	TAILQ_FOREACH(c, &cm->ccns, link)
-	if (c->peer == peer && !c->initiator && m.assigned_ccid != 0 &&
-	    c->remote_ccid == m.assigned_ccid) {
-		l2tp_ccn_input(c, msg, len);
-		return;
-	}
+		if (c->peer == peer && !c->initiator && m.assigned_ccid != 0 &&
+		    c->remote_ccid == m.assigned_ccid) {
+			l2tp_ccn_input(c, w, msg, len);
+			return;
+		}
 	c = ccn_new(peer, w, false);
 	if (c == NULL)
 		return;
@@ -624,11 +658,8 @@ l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wi
 			      l2tp_avp_name(m.bad_avp_type), CM_FAILURE);
 		return;
 	}
-	why = ccn_unacceptable(c, &m, &result, &error);
-	if (why != NULL) {
-		l2tp_ccn_stop(c, result, error, why, CM_NOT_ACCEPTED);
-		return;
-	}
+	/* A tie first (§7.2, wait-ctl-reply): the loser's own connection
+	 * goes whether or not the winner's SCCRQ is acceptable. */
 	if (ours != NULL && ours->st == CCN_WAIT_CTL_REPLY) {
 		cm->st.tie_breaks++;
 		tie = ccn_tie(ours, &m);
@@ -639,15 +670,28 @@ l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wi
 			return;
 		}
 		/* we lost, or both restart: ours goes at once and without a
-		 * word (§5.4.3); the calls waiting for it wait for the peer's */
+		 * word (§5.4.3); the calls waiting for it wait on */
 		CP_LOG(INFO, "l2tp: %s: connection tie %s", peer->cfg->name,
 		       tie > 0 ? "lost" : "even: both restart");
 		peer->ccn = tie > 0 ? c : NULL;
+		/* an even tie: until we try again (l2tp_cm_service) */
+		peer->restarting = true;
 		l2tp_ccn_free(ours);
+		peer->restarting = tie < 0;
 		if (tie < 0) {
+			/* again with a new tie breaker, at a random moment so
+			 * that the next attempts do not cross again */
+			peer->reconnect_at = cm->now + 1 + l2tp_cm_random32(cm) % L2TP_RECONNECT_MIN;
 			l2tp_ccn_stop(c, L2TP_STOP_EXISTS, L2TP_ERR_NONE, "tie", CM_NOT_ACCEPTED);
 			return;
 		}
+	}
+	why = ccn_unacceptable(c, &m, &result, &error);
+	if (why != NULL) {
+		if (peer->ccn == c)
+			peer->ccn = NULL;
+		l2tp_ccn_stop(c, result, error, why, CM_NOT_ACCEPTED);
+		return;
 	}
 	ccn_learn(c, &m);
 	if (peer->ccn == NULL)
@@ -713,4 +757,34 @@ l2tp_ccn_free(struct l2tp_ccn *c)
 	l2tp_cm_ccn_unindex(cm, c);
 	l2tp_rel_destroy(c->rel);
 	free(c);
+}
+
+void
+l2tp_ccn_orphan(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wire *w,
+		const uint8_t *msg, size_t len)
+{
+	uint32_t type = raw_type(msg, len);
+	struct l2tp_ccn *c;
+	struct l2tp_msg m;
+
+	/* §7.2, idle: an SCCRP or SCCCN gets a StopCCN. With authentication
+	 * nothing in it can be verified without the nonces of a connection
+	 * we do not have: it is dropped, unanswered. */
+	if ((type != L2TP_MSG_SCCRP && type != L2TP_MSG_SCCCN) || peer->cfg->n_secrets != 0 ||
+	    cm->stopping || l2tp_msg_decode(msg, len, NULL, &m) != L2TP_DEC_OK)
+		return;
+	if (!l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_CCID))
+		m.assigned_ccid = 0;
+	/* its retransmissions: the StopCCN on its way answers them */
+	TAILQ_FOREACH(c, &cm->ccns, link)
+		if (c->peer == peer && c->st == CCN_CLOSING && c->remote_ccid == m.assigned_ccid &&
+		    !c->was_established)
+			return;
+	c = ccn_new(peer, w, false);
+	if (c == NULL)
+		return;
+	c->remote_ccid = m.assigned_ccid;
+	l2tp_rel_recv(c->rel, msg, len, false, cm->now);
+	cm->st.rx_by_type[type]++;
+	l2tp_ccn_stop(c, L2TP_STOP_FSM, L2TP_ERR_NONE, l2tp_msg_type_name(type), CM_FAILURE);
 }

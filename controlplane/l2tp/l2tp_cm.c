@@ -115,10 +115,10 @@ l2tp_sap_match(struct l2tp_cm *cm, const struct l2tp_peer *peer, const struct l2
 	if (!l2tp_msg_has(m, L2TP_AVP_REMOTE_END_ID) || m->end_id_len >= CM_REMOTE_END_ID_MAX)
 		return NULL;
 	TAILQ_FOREACH(s, &cm->saps, link)
-	if (s->sap.pw_type == m->pw_type && strlen(s->sap.remote_end_id) == m->end_id_len &&
-	    memcmp(s->sap.remote_end_id, m->end_id, m->end_id_len) == 0 &&
-	    (s->sap.peer[0] == '\0' || strcmp(s->sap.peer, peer->cfg->name) == 0))
-		return s;
+		if (s->sap.pw_type == m->pw_type && strlen(s->sap.remote_end_id) == m->end_id_len &&
+		    memcmp(s->sap.remote_end_id, m->end_id, m->end_id_len) == 0 &&
+		    (s->sap.peer[0] == '\0' || strcmp(s->sap.peer, peer->cfg->name) == 0))
+			return s;
 	return NULL;
 }
 
@@ -179,21 +179,22 @@ l2tp_cm_input(struct l2tp_cm *cm, const struct l2tp_wire *w, const uint8_t *msg,
 		return;
 	}
 	len = h.length; /* what follows the message is not ours */
+	peer = peer_of(cm, w);
 	if (h.ccid != 0) {
 		c = l2tp_ccn_find(cm, h.ccid);
-		if (c == NULL ||
-		    (c->st != CCN_WAIT_CTL_REPLY && !addr_equal(&c->wire.remote, &w->remote))) {
-			cm->st.rx_no_connection++;
+		/* the peer's address, over the connection's transport; its UDP
+		 * port may still change (l2tp_ccn_input) */
+		if (c != NULL && c->wire.encap == w->encap &&
+		    addr_equal(&c->wire.remote, &w->remote)) {
+			l2tp_ccn_input(c, w, msg, len);
 			return;
 		}
-		/* the responder may answer from another UDP port (§4.1.2.2) */
-		if (c->st == CCN_WAIT_CTL_REPLY && c->wire.encap == L2TP_ENCAP_UDP)
-			c->wire.remote_port = w->remote_port;
-		l2tp_ccn_input(c, msg, len);
+		cm->st.rx_no_connection++;
+		if (peer != NULL && c == NULL)
+			l2tp_ccn_orphan(cm, peer, w, msg, len);
 		return;
 	}
 	/* CCID 0: the peer knows none of ours, so an SCCRQ (§3.2.1) */
-	peer = peer_of(cm, w);
 	if (peer == NULL) {
 		/* not configured: dropped, not answered, so that nobody can
 		 * make us send to an address of their choosing */
@@ -225,6 +226,7 @@ l2tp_cm_service(struct l2tp_cm *cm, uint64_t now_ms)
 			continue;
 		}
 		p->reconnect_at = 0;
+		p->restarting = false;
 		p->ccn = l2tp_ccn_open(p);
 		/* the next failure waits longer */
 		p->reconnect_ms = p->reconnect_ms * 2 > L2TP_RECONNECT_MAX ? L2TP_RECONNECT_MAX

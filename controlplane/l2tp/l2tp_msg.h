@@ -94,12 +94,12 @@ enum l2tp_avp_type {
 /* Result codes (§5.4.2). */
 enum l2tp_stopccn_result {
 	L2TP_STOP_CLEAR = 1,
-	L2TP_STOP_ERROR = 2,	 /* see the error code */
-	L2TP_STOP_EXISTS = 3,	 /* control connection already exists */
-	L2TP_STOP_NOT_AUTH = 4,	 /* requester not authorised */
-	L2TP_STOP_VERSION = 5,	 /* error code = highest version supported */
-	L2TP_STOP_SHUTDOWN = 6,	 /* requester being shut down */
-	L2TP_STOP_FSM = 7,	 /* FSM error or timeout */
+	L2TP_STOP_ERROR = 2,	/* see the error code */
+	L2TP_STOP_EXISTS = 3,	/* control connection already exists */
+	L2TP_STOP_NOT_AUTH = 4, /* requester not authorised */
+	L2TP_STOP_VERSION = 5,	/* error code = highest version supported */
+	L2TP_STOP_SHUTDOWN = 6, /* requester being shut down */
+	L2TP_STOP_FSM = 7,	/* FSM error or timeout */
 };
 enum l2tp_cdn_result {
 	L2TP_CDN_LOST_CARRIER = 1,
@@ -147,8 +147,8 @@ struct l2tp_msg {
 	uint32_t ccid;	 /* the recipient's Control Connection ID */
 	uint16_t ns, nr;
 
-	uint32_t type;	     /* enum l2tp_msg_type; L2TP_MSG_ZLB without AVPs */
-	bool type_mandatory; /* the Message Type AVP's M bit */
+	uint32_t type;			       /* enum l2tp_msg_type; L2TP_MSG_ZLB without AVPs */
+	bool type_mandatory;		       /* the Message Type AVP's M bit */
 	uint64_t avps[L2TP_AVP_TYPE_MAX / 64]; /* presence, by attribute type */
 
 	/* Result Code (1) */
@@ -163,31 +163,32 @@ struct l2tp_msg {
 	uint8_t tie_breaker[8]; /* 5 */
 	char host_name[L2TP_NAME_MAX + 1];
 	char vendor_name[L2TP_NAME_MAX + 1];
-	uint16_t recv_window; /* 10 */
-	uint32_t serial;      /* 15 */
+	uint16_t recv_window;  /* 10 */
+	uint32_t serial;       /* 15 */
 	uint32_t phys_channel; /* 25 */
-	uint32_t circuit_errors[4]; /* 34: hardware overruns, buffer overruns, timeouts, alignment */
+	uint32_t
+		circuit_errors[4]; /* 34: hardware overruns, buffer overruns, timeouts, alignment */
 
 	/* Message Digest (59): at most two (§5.4.1, rollover) */
 	unsigned int n_digests;
 	uint8_t digest_type[2];
 	uint8_t digest[2][L2TP_DIGEST_MAX];
 
-	uint32_t router_id;	     /* 60 */
-	uint32_t assigned_ccid;	     /* 61 */
-	unsigned int n_pw_caps;	     /* 62 */
+	uint32_t router_id;	/* 60 */
+	uint32_t assigned_ccid; /* 61 */
+	unsigned int n_pw_caps; /* 62 */
 	uint16_t pw_caps[L2TP_PW_CAPS_MAX];
 	uint32_t local_sid, remote_sid; /* 63, 64 */
-	uint8_t cookie_len;	     /* 65: 0, 4 or 8 */
+	uint8_t cookie_len;		/* 65: 0, 4 or 8 */
 	uint8_t cookie[8];
 	uint16_t end_id_len; /* 66 */
 	uint8_t end_id[L2TP_END_ID_MAX];
-	uint16_t pw_type;	 /* 68 */
-	uint16_t l2ss;		 /* 69 */
-	uint16_t data_seq;	 /* 70 */
-	uint16_t circuit_status; /* 71 */
+	uint16_t pw_type;		   /* 68 */
+	uint16_t l2ss;			   /* 69 */
+	uint16_t data_seq;		   /* 70 */
+	uint16_t circuit_status;	   /* 71 */
 	char pref_lang[L2TP_NAME_MAX + 1]; /* 72 */
-	uint16_t nonce_len;	 /* 73 */
+	uint16_t nonce_len;		   /* 73 */
 	uint8_t nonce[L2TP_NONCE_MAX];
 	uint64_t tx_speed, rx_speed; /* 74, 75: bits/s */
 

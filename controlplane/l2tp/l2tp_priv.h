@@ -44,6 +44,7 @@ struct l2tp_peer {
 	struct l2tp_secret secrets[2];	 /* cfg->n_secrets of them */
 	struct l2tp_ccn *ccn;		 /* the connection new calls use, or NULL */
 	uint64_t reconnect_at;		 /* initiate: next attempt; 0: none due */
+	bool restarting;		 /* after an even tie: waiting calls wait on */
 	uint32_t reconnect_ms;		 /* back-off */
 	TAILQ_HEAD(, l2tp_sess) waiting; /* calls waiting for a connection */
 	uint64_t connections, failures;
@@ -71,6 +72,7 @@ struct l2tp_ccn {
 	uint8_t tie[8]; /* our tie breaker (SCCRQ) */
 	/* authentication: on when the SCCRQ or SCCRP carries a nonce */
 	bool auth;
+	bool nonce_sent; /* in our SCCRQ or SCCRP: digests may cover it */
 	uint8_t nonce[L2TP_NONCE_LEN];
 	uint16_t peer_nonce_len;
 	uint8_t peer_nonce[L2TP_NONCE_MAX];
@@ -179,8 +181,12 @@ struct l2tp_ccn *l2tp_ccn_open(struct l2tp_peer *peer);
 /* The peer's SCCRQ, new (the header's CCID is 0). */
 void l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wire *w,
 		     const uint8_t *msg, size_t len);
-/* A message for an existing connection. */
-void l2tp_ccn_input(struct l2tp_ccn *c, const uint8_t *msg, size_t len);
+/* A message for an existing connection, arrived over w. */
+void l2tp_ccn_input(struct l2tp_ccn *c, const struct l2tp_wire *w, const uint8_t *msg, size_t len);
+/* A message for a connection we do not have (the header's CCID is not
+ * 0): an SCCRP or SCCCN gets a StopCCN (§7.2, idle), the rest nothing. */
+void l2tp_ccn_orphan(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wire *w,
+		     const uint8_t *msg, size_t len);
 /* Send a message on c (Ns assigned by reliable delivery). */
 int l2tp_ccn_send(struct l2tp_ccn *c, struct l2tp_msg *m);
 /* StopCCN and clear every call on it; result/error per §5.4.2. */

@@ -24,12 +24,12 @@
 
 #include "l2tp_rel.h"
 
-#define HDR_LEN	   12 /* the control message header (§3.2.1) */
-#define DUP_ACKS     3 /* acknowledgements without progress that mean a loss */
+#define HDR_LEN	     12 /* the control message header (§3.2.1) */
+#define DUP_ACKS     3	/* acknowledgements without progress that mean a loss */
 #define SSTHRESH_MIN 4
-#define LENGTH_OFF 2
-#define NS_OFF	   8
-#define NR_OFF	   10
+#define LENGTH_OFF   2
+#define NS_OFF	     8
+#define NR_OFF	     10
 
 /* A sequence number is "less than or equal" to another when it lies in
  * the 32768 values ending with it (§4.2); what lies further ahead by
@@ -59,8 +59,8 @@ struct l2tp_rel {
 	uint32_t dup_acks; /* acknowledgements since una last moved */
 	bool recovering;   /* since a fast retransmission, until recover_ns is acknowledged */
 	uint16_t recover_ns;
-	bool ack_due;	   /* Nr advanced since it was last transmitted */
-	bool dup_due;	   /* a duplicate arrived since the last explicit ACK */
+	bool ack_due; /* Nr advanced since it was last transmitted */
+	bool dup_due; /* a duplicate arrived since the last explicit ACK */
 
 	uint16_t next_nr;
 	uint32_t early_head;
@@ -261,8 +261,7 @@ take_ack(struct l2tp_rel *r, uint16_t nr, bool is_ack, uint64_t now)
 	r->dup_acks = 0;
 	/* An acknowledgement that stops short of what was in flight at the
 	 * fast retransmission shows the next loss (NewReno, RFC 6582) */
-	partial = r->recovering && nr != r->recover_ns &&
-		  (uint16_t)(r->recover_ns - nr) < SEQ_HALF;
+	partial = r->recovering && nr != r->recover_ns && (uint16_t)(r->recover_ns - nr) < SEQ_HALF;
 	r->recovering = partial;
 	while (acked-- > 0) {
 		struct rel_msg *m = STAILQ_FIRST(&r->queue);

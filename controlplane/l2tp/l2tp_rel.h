@@ -111,8 +111,8 @@ struct l2tp_rel_stats {
 	uint64_t sent; /* first transmissions */
 	uint64_t retransmits;
 	uint64_t fast_retransmits; /* on repeated acknowledgements, before the timeout */
-	uint64_t acks_sent; /* explicit ACKs and ZLBs */
-	uint64_t received;  /* in sequence, delivered */
+	uint64_t acks_sent;	   /* explicit ACKs and ZLBs */
+	uint64_t received;	   /* in sequence, delivered */
 	uint64_t duplicates;
 	uint64_t early;	  /* kept out of order */
 	uint64_t dropped; /* beyond our window, or shorter than a header */

@@ -199,9 +199,13 @@ sess_learn(struct l2tp_sess *s, const struct l2tp_msg *m)
 		md->tx_connect_speed = m->tx_speed;
 		sess_cap_rate(&s->params.transmit, m->tx_speed / 8);
 	}
+	/* without an Rx Connect Speed, the circuit is symmetric (§5.4.5) */
 	if (l2tp_msg_has(m, L2TP_AVP_RX_SPEED) && m->rx_speed != 0) {
 		md->rx_connect_speed = m->rx_speed;
 		sess_cap_rate(&s->params.receive, m->rx_speed / 8);
+	} else if (l2tp_msg_has(m, L2TP_AVP_TX_SPEED) && m->tx_speed != 0) {
+		md->rx_connect_speed = m->tx_speed;
+		sess_cap_rate(&s->params.receive, m->tx_speed / 8);
 	}
 }
 
@@ -234,9 +238,10 @@ sess_offer_avps(const struct l2tp_sess *s, struct l2tp_msg *m)
 }
 
 /* Why the peer's session parameters cannot be carried, as a CDN result
- * (0: they can). */
+ * (0: they can). l2ss: the sublayer the peer asked for before, which a
+ * message without the L2SS AVP leaves as it was. */
 static uint16_t
-sess_unacceptable(const struct l2tp_msg *m, uint16_t *error, const char **why)
+sess_unacceptable(const struct l2tp_msg *m, enum l2tp_l2ss l2ss, uint16_t *error, const char **why)
 {
 	int missing = l2tp_msg_missing(m);
 
@@ -246,20 +251,18 @@ sess_unacceptable(const struct l2tp_msg *m, uint16_t *error, const char **why)
 		*why = l2tp_avp_name((unsigned int)missing);
 		return L2TP_CDN_ERROR;
 	}
-	if (l2tp_msg_has(m, L2TP_AVP_LOCAL_SID) && m->local_sid == 0) {
-		*error = L2TP_ERR_SESSION_ID;
-		*why = "session ID 0";
-		return L2TP_CDN_ERROR;
-	}
-	/* sequencing asked of us without a sublayer to carry it (§5.4.4) */
-	if (l2tp_msg_has(m, L2TP_AVP_DATA_SEQ) && m->data_seq != L2TP_SEQ_NONE &&
-	    !(l2tp_msg_has(m, L2TP_AVP_L2SS) && m->l2ss == 1)) {
-		*why = "sequencing without an L2-Specific Sublayer";
-		return L2TP_CDN_SEQ_WITHOUT_L2SS;
-	}
 	if (l2tp_msg_has(m, L2TP_AVP_L2SS) && m->l2ss > 1) {
+		*error = L2TP_ERR_RANGE;
 		*why = "unsupported L2-Specific Sublayer";
 		return L2TP_CDN_ERROR;
+	}
+	if (l2tp_msg_has(m, L2TP_AVP_L2SS))
+		l2ss = m->l2ss == 1 ? L2TP_L2SS_DEFAULT : L2TP_L2SS_NONE;
+	/* sequencing asked of us without a sublayer to carry it (§5.4.4) */
+	if (l2tp_msg_has(m, L2TP_AVP_DATA_SEQ) && m->data_seq != L2TP_SEQ_NONE &&
+	    l2ss != L2TP_L2SS_DEFAULT) {
+		*why = "sequencing without an L2-Specific Sublayer";
+		return L2TP_CDN_SEQ_WITHOUT_L2SS;
 	}
 	*why = NULL;
 	return 0;
@@ -273,6 +276,19 @@ sess_random_cookie(struct l2tp_sess *s, uint8_t len)
 	md->local_cookie_len = len;
 	if (len != 0)
 		s->cm->x.random(md->local_cookie, len);
+}
+
+/* Activate (or re-activate) the VC with what the peers agreed. */
+static enum cm_status
+sess_activate(struct l2tp_sess *s)
+{
+	struct cm_call_params p = s->params;
+	enum cm_status st;
+
+	st = cm_activate_vc(s->cm->core, s->vc, &p);
+	if (st == CM_SUCCESS)
+		s->active = true;
+	return st;
 }
 
 /* ---- closing ---- */
@@ -345,6 +361,10 @@ sess_refuse(struct l2tp_sess *s, uint16_t result, uint16_t error, const char *wh
 	s->cm->st.sessions_failed++;
 	s->st = SS_CLOSING;
 	s->after = AFTER_DELETE;
+	if (cm_handle_is_null(s->vc.v)) {
+		sess_free(s); /* refused before it had a VC */
+		return;
+	}
 	if (s->active && cm_deactivate_vc(s->cm->core, s->vc) == CM_PENDING)
 		return; /* l2tp_sess_deactivate_vc_complete deletes it */
 	s->active = false;
@@ -402,12 +422,14 @@ sess_accepted(struct l2tp_sess *s, struct cm_call_params *p)
 
 	if (p != NULL && (p->flags & CM_CALL_PARAMETERS_CHANGED)) {
 		p->flags &= ~(uint32_t)CM_CALL_PARAMETERS_CHANGED;
-		st = cm_activate_vc(s->cm->core, s->vc, p);
+		p->media.remote_circuit_down = s->params.media.remote_circuit_down;
+		s->params = *p;
+		st = sess_activate(s);
 		if (st != CM_SUCCESS) {
+			sess_cdn(s, L2TP_CDN_NO_FACILITIES_PERM, L2TP_ERR_NONE, cm_status_name(st));
 			sess_end(s, CM_INCOMPATIBLE_QOS, NULL);
 			return;
 		}
-		s->params = *p;
 	}
 	sess_send_reply(s);
 }
@@ -436,7 +458,7 @@ sess_offer(struct l2tp_ccn *c, const struct l2tp_msg *m, enum l2tp_sess_role rol
 	cm_flowspec_none(&s->params.receive);
 	sess_media_from_wire(s);
 	sess_learn(s, m);
-	result = sess_unacceptable(m, &error, &why);
+	result = sess_unacceptable(m, L2TP_L2SS_NONE, &error, &why);
 	sap = result == 0 ? l2tp_sap_match(cm, c->peer, m) : NULL;
 	if (result == 0 && m->pw_type != L2TP_PW_ETH && m->pw_type != L2TP_PW_ETH_VLAN) {
 		result = L2TP_CDN_PW_TYPE;
@@ -465,13 +487,12 @@ sess_offer(struct l2tp_ccn *c, const struct l2tp_msg *m, enum l2tp_sess_role rol
 		return;
 	}
 	s->cm_created = true;
-	p = s->params;
-	st = cm_activate_vc(cm->core, s->vc, &p);
+	st = sess_activate(s);
 	if (st != CM_SUCCESS) {
 		sess_refuse(s, cdn_of_status(st), L2TP_ERR_NONE, cm_status_name(st));
 		return;
 	}
-	s->active = true;
+	p = s->params;
 	st = cm_dispatch_incoming_call(cm->core, sap->h, s->vc, &p);
 	if (st == CM_PENDING)
 		return; /* l2tp_sess_incoming_call_complete */
@@ -523,6 +544,19 @@ sess_send_request(struct l2tp_sess *s)
 	l2tp_ccn_send(s->ccn, &m);
 }
 
+/* Whether the peer listed this PW type in its capabilities: a request
+ * for one it did not MUST NOT be sent (§5.4.4). */
+static bool
+sess_pw_supported(const struct l2tp_ccn *c, uint16_t pw_type)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_pw_caps; i++)
+		if (c->pw_caps[i] == pw_type)
+			return true;
+	return false;
+}
+
 static void
 sess_place(struct l2tp_sess *s, struct l2tp_ccn *c)
 {
@@ -538,8 +572,12 @@ l2tp_sess_conn_up(struct l2tp_ccn *c)
 
 	if (peer->ccn != c)
 		return;
-	while ((s = TAILQ_FIRST(&peer->waiting)) != NULL)
-		sess_place(s, c);
+	while ((s = TAILQ_FIRST(&peer->waiting)) != NULL) {
+		if (sess_pw_supported(c, s->params.media.pw_type))
+			sess_place(s, c);
+		else
+			sess_end(s, CM_NOT_SUPPORTED, NULL);
+	}
 }
 
 enum cm_status
@@ -574,6 +612,8 @@ l2tp_sess_make_call(void *cm_vc_ctx, struct cm_call_params *p, struct cm_party_h
 			    ? L2TP_CS_ACTIVE
 			    : 0;
 	if (s->peer->ccn != NULL && s->peer->ccn->st == CCN_ESTABLISHED) {
+		if (!sess_pw_supported(s->peer->ccn, md->pw_type))
+			return CM_NOT_SUPPORTED;
 		sess_place(s, s->peer->ccn);
 		return CM_PENDING;
 	}
@@ -591,29 +631,30 @@ l2tp_sess_make_call(void *cm_vc_ctx, struct cm_call_params *p, struct cm_party_h
 static void
 sess_reply(struct l2tp_sess *s, const struct l2tp_msg *m)
 {
-	struct cm_call_params p;
 	uint16_t result, error;
 	const char *why;
 	enum cm_status st;
 
-	result = sess_unacceptable(m, &error, &why);
+	/* a refusal's CDN names the peer's session */
+	if (l2tp_msg_has(m, L2TP_AVP_LOCAL_SID))
+		s->remote_sid = m->local_sid;
+	result = sess_unacceptable(m, L2TP_L2SS_NONE, &error, &why);
 	if (result != 0) {
 		sess_cdn(s, result, error, why);
 		sess_end(s, CM_NOT_ACCEPTED, NULL);
 		return;
 	}
 	sess_learn(s, m);
-	p = s->params;
-	st = cm_activate_vc(s->cm->core, s->vc, &p);
+	/* OCRQ sender: no data before the peer's OCCN says it placed the
+	 * call (§6.10), so no VC either */
+	if (s->role == SR_OCRQ_SENDER) {
+		s->st = SS_WAIT_CONNECT;
+		return;
+	}
+	st = sess_activate(s);
 	if (st != CM_SUCCESS) {
 		sess_cdn(s, cdn_of_status(st), L2TP_ERR_NONE, cm_status_name(st));
 		sess_end(s, st, NULL);
-		return;
-	}
-	s->active = true;
-	s->params = p;
-	if (s->role == SR_OCRQ_SENDER) {
-		s->st = SS_WAIT_CONNECT;
 		return;
 	}
 	{
@@ -638,10 +679,10 @@ sess_tie_with(struct l2tp_ccn *c, const struct l2tp_msg *m)
 	struct l2tp_sess *s;
 
 	TAILQ_FOREACH(s, &c->sessions, link)
-	if (sess_sender(s) && s->st == SS_WAIT_REPLY &&
-	    strnlen(s->params.media.remote_end_id, CM_REMOTE_END_ID_MAX) == m->end_id_len &&
-	    memcmp(s->params.media.remote_end_id, m->end_id, m->end_id_len) == 0)
-		return s;
+		if (sess_sender(s) && s->st == SS_WAIT_REPLY &&
+		    strnlen(s->params.media.remote_end_id, CM_REMOTE_END_ID_MAX) == m->end_id_len &&
+		    memcmp(s->params.media.remote_end_id, m->end_id, m->end_id_len) == 0)
+			return s;
 	return NULL;
 }
 
@@ -687,8 +728,8 @@ sess_of(struct l2tp_ccn *c, const struct l2tp_msg *m)
 	if (!l2tp_msg_has(m, L2TP_AVP_LOCAL_SID))
 		return NULL;
 	TAILQ_FOREACH(s, &c->sessions, link)
-	if (s->remote_sid == m->local_sid)
-		return s;
+		if (s->remote_sid == m->local_sid)
+			return s;
 	return NULL;
 }
 
@@ -705,16 +746,46 @@ sess_fsm_error(struct l2tp_sess *s, const struct l2tp_msg *m)
 static void
 sess_peer_circuit(struct l2tp_sess *s, const struct l2tp_msg *m)
 {
-	bool down = !(m->circuit_status & L2TP_CS_ACTIVE);
-	struct cm_call_params p;
+	bool down = !(m->circuit_status & L2TP_CS_ACTIVE),
+	     was = s->params.media.remote_circuit_down;
 
 	s->peer_cs = m->circuit_status;
-	if (down == s->params.media.remote_circuit_down)
+	if (down == was)
 		return;
-	p = s->params;
-	p.media.remote_circuit_down = down;
-	if (s->active && cm_activate_vc(s->cm->core, s->vc, &p) == CM_SUCCESS)
-		s->params = p;
+	s->params.media.remote_circuit_down = down;
+	if (s->active && sess_activate(s) != CM_SUCCESS)
+		s->params.media.remote_circuit_down = was;
+}
+
+/* The peer's connect (ICCN, OCCN): what it says last applies, checked as
+ * the request and reply were; then data flows both ways. */
+static bool
+sess_connect(struct l2tp_sess *s, const struct l2tp_msg *m)
+{
+	struct cm_call_params before = s->params;
+	uint16_t result, error;
+	const char *why;
+	enum cm_status st;
+
+	result = sess_unacceptable(m, s->params.media.l2ss_send, &error, &why);
+	if (result != 0) {
+		sess_cdn(s, result, error, why);
+		sess_end(s, CM_NOT_ACCEPTED, NULL);
+		return false;
+	}
+	sess_learn(s, m);
+	/* the OCRQ sender's first activation; otherwise again only if the
+	 * connect changed what the VC carries */
+	st = s->active && memcmp(&before, &s->params, sizeof(before)) == 0 ? CM_SUCCESS
+									    : sess_activate(s);
+	if (st != CM_SUCCESS) {
+		sess_cdn(s, cdn_of_status(st), L2TP_ERR_NONE, cm_status_name(st));
+		sess_end(s, st, NULL);
+		return false;
+	}
+	s->st = SS_ESTABLISHED;
+	s->cm->st.sessions_up++;
+	return true;
 }
 
 void
@@ -768,11 +839,8 @@ l2tp_sess_input(struct l2tp_ccn *c, const struct l2tp_msg *m)
 		break;
 	case L2TP_MSG_ICCN:
 		if (s->st == SS_WAIT_CONNECT && s->role == SR_ICRQ_RECIPIENT) {
-			s->st = SS_ESTABLISHED;
-			s->cm->st.sessions_up++;
-			if (l2tp_msg_has(m, L2TP_AVP_CIRCUIT_STATUS))
-				sess_peer_circuit(s, m);
-			cm_dispatch_call_connected(s->cm->core, s->vc);
+			if (sess_connect(s, m))
+				cm_dispatch_call_connected(s->cm->core, s->vc);
 			return;
 		}
 		if (s->st == SS_WAIT_REPLY && s->role == SR_ICRQ_SENDER) {
@@ -782,10 +850,9 @@ l2tp_sess_input(struct l2tp_ccn *c, const struct l2tp_msg *m)
 		break;
 	case L2TP_MSG_OCCN:
 		if (s->st == SS_WAIT_CONNECT && s->role == SR_OCRQ_SENDER) {
-			s->st = SS_ESTABLISHED;
-			s->cm->st.sessions_up++;
-			cm_make_call_complete(s->cm->core, CM_SUCCESS, s->vc, no_party, NULL,
-					      &s->params);
+			if (sess_connect(s, m))
+				cm_make_call_complete(s->cm->core, CM_SUCCESS, s->vc, no_party,
+						      NULL, &s->params);
 			return;
 		}
 		break;
@@ -841,21 +908,26 @@ l2tp_sess_link(struct l2tp_cm *cm, uint16_t port, bool up)
 	struct l2tp_ccn *c;
 	struct l2tp_sess *s;
 	struct l2tp_msg m;
+	unsigned int i;
 
+	/* calls not yet placed say so in their request */
+	for (i = 0; i < cm->n_peers; i++)
+		TAILQ_FOREACH(s, &cm->peers[i].waiting, link)
+			if (s->params.media.circuit.port == port)
+				s->our_cs = cs;
 	TAILQ_FOREACH(c, &cm->ccns, link)
-	TAILQ_FOREACH(s, &c->sessions, link)
-	{
-		if (s->params.media.circuit.port != port || s->our_cs == cs)
-			continue;
-		s->our_cs = cs;
-		if (!sess_can_talk(s) || s->st == SS_WAIT_CTL_CONN)
-			continue;
-		l2tp_msg_init(&m, L2TP_MSG_SLI);
-		sess_ids(s, &m);
-		m.circuit_status = cs;
-		l2tp_msg_set(&m, L2TP_AVP_CIRCUIT_STATUS);
-		l2tp_ccn_send(c, &m);
-	}
+		TAILQ_FOREACH(s, &c->sessions, link) {
+			if (s->params.media.circuit.port != port || s->our_cs == cs)
+				continue;
+			s->our_cs = cs;
+			if (!sess_can_talk(s) || s->st == SS_WAIT_CTL_CONN)
+				continue;
+			l2tp_msg_init(&m, L2TP_MSG_SLI);
+			sess_ids(s, &m);
+			m.circuit_status = cs;
+			l2tp_msg_set(&m, L2TP_AVP_CIRCUIT_STATUS);
+			l2tp_ccn_send(c, &m);
+		}
 }
 
 /* ---- the core's handlers ---- */

@@ -94,8 +94,7 @@ tel_connections(const char *cmd, const char *params, struct rte_tel_data *d)
 	if (tel_cm == NULL)
 		return -ENODEV;
 	rte_tel_data_start_dict(d); /* keyed by position: dp_telemetry_index() */
-	TAILQ_FOREACH(c, &tel_cm->ccns, link)
-	{
+	TAILQ_FOREACH(c, &tel_cm->ccns, link) {
 		struct rte_tel_data *e;
 
 		if (i == TEL_MAX_ENTRIES)
@@ -144,27 +143,29 @@ tel_sessions(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -ENODEV;
 	rte_tel_data_start_dict(d); /* keyed by position: dp_telemetry_index() */
 	TAILQ_FOREACH(c, &tel_cm->ccns, link)
-	TAILQ_FOREACH(s, &c->sessions, link)
-	{
-		struct rte_tel_data *e;
+		TAILQ_FOREACH(s, &c->sessions, link) {
+			struct rte_tel_data *e;
 
-		if (i == TEL_MAX_ENTRIES)
-			return 0;
-		e = rte_tel_data_alloc();
-		if (e == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(e);
-		rte_tel_data_add_dict_string(e, "peer", s->peer->cfg->name);
-		rte_tel_data_add_dict_string(e, "remote_end_id", s->params.media.remote_end_id);
-		rte_tel_data_add_dict_string(e, "state", l2tp_sess_state_name(s->st));
-		rte_tel_data_add_dict_string(e, "role", role_names[s->role]);
-		rte_tel_data_add_dict_u64(e, "local_session_id", s->local_sid);
-		rte_tel_data_add_dict_u64(e, "remote_session_id", s->remote_sid);
-		rte_tel_data_add_dict_u64(e, "cookie_len", s->params.media.local_cookie_len);
-		rte_tel_data_add_dict_u64(e, "peer_circuit_active",
-					  (s->peer_cs & L2TP_CS_ACTIVE) != 0);
-		rte_tel_data_add_dict_container(d, dp_telemetry_index(key, sizeof(key), i++), e, 0);
-	}
+			if (i == TEL_MAX_ENTRIES)
+				return 0;
+			e = rte_tel_data_alloc();
+			if (e == NULL)
+				return -ENOMEM;
+			rte_tel_data_start_dict(e);
+			rte_tel_data_add_dict_string(e, "peer", s->peer->cfg->name);
+			rte_tel_data_add_dict_string(e, "remote_end_id",
+						     s->params.media.remote_end_id);
+			rte_tel_data_add_dict_string(e, "state", l2tp_sess_state_name(s->st));
+			rte_tel_data_add_dict_string(e, "role", role_names[s->role]);
+			rte_tel_data_add_dict_u64(e, "local_session_id", s->local_sid);
+			rte_tel_data_add_dict_u64(e, "remote_session_id", s->remote_sid);
+			rte_tel_data_add_dict_u64(e, "cookie_len",
+						  s->params.media.local_cookie_len);
+			rte_tel_data_add_dict_u64(e, "peer_circuit_active",
+						  (s->peer_cs & L2TP_CS_ACTIVE) != 0);
+			rte_tel_data_add_dict_container(
+				d, dp_telemetry_index(key, sizeof(key), i++), e, 0);
+		}
 	return 0;
 }
 
