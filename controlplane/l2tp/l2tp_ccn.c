@@ -566,11 +566,15 @@ ccn_deliver(struct l2tp_ccn *c, const uint8_t *msg, size_t len)
 	case L2TP_DEC_BAD_MANDATORY_AVP:
 		snprintf(why, sizeof(why), "unknown mandatory AVP %u (vendor %u)", m.bad_avp_type,
 			 m.bad_avp_vendor);
-		if (is_session_msg(m.type) && c->st == CCN_ESTABLISHED)
+		if (is_session_msg(m.type) && c->st == CCN_ESTABLISHED) {
 			l2tp_sess_reject(c, &m, L2TP_ERR_UNKNOWN_MANDATORY, why);
-		else
-			l2tp_ccn_stop(c, L2TP_STOP_ERROR, L2TP_ERR_UNKNOWN_MANDATORY, why,
-				      CM_FAILURE);
+			return;
+		}
+		/* the StopCCN goes to the peer's connection if it said which */
+		if (m.type == L2TP_MSG_SCCRP && c->st == CCN_WAIT_CTL_REPLY &&
+		    l2tp_msg_has(&m, L2TP_AVP_ASSIGNED_CCID))
+			c->remote_ccid = m.assigned_ccid;
+		l2tp_ccn_stop(c, L2TP_STOP_ERROR, L2TP_ERR_UNKNOWN_MANDATORY, why, CM_FAILURE);
 		return;
 	}
 	if (m.type < L2TP_MSG_TYPE_MAX)
@@ -651,6 +655,11 @@ l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wi
 	c->peer_secret = probe.peer_secret;
 	c->st = CCN_WAIT_CTL_CONN;
 	c->remote_ccid = m.assigned_ccid;
+	/* a refusal's digest covers the peer's nonce (§5.4.1) */
+	if (l2tp_msg_has(&m, L2TP_AVP_NONCE)) {
+		c->peer_nonce_len = m.nonce_len;
+		memcpy(c->peer_nonce, m.nonce, m.nonce_len);
+	}
 	l2tp_rel_recv(c->rel, msg, len, false, cm->now);
 	cm->st.rx_by_type[L2TP_MSG_SCCRQ]++;
 	if (dec == L2TP_DEC_BAD_MANDATORY_AVP) {
@@ -681,7 +690,8 @@ l2tp_ccn_accept(struct l2tp_cm *cm, struct l2tp_peer *peer, const struct l2tp_wi
 		if (tie < 0) {
 			/* again with a new tie breaker, at a random moment so
 			 * that the next attempts do not cross again */
-			peer->reconnect_at = cm->now + 1 + l2tp_cm_random32(cm) % L2TP_RECONNECT_MIN;
+			peer->reconnect_at =
+				cm->now + 1 + l2tp_cm_random32(cm) % L2TP_RECONNECT_MIN;
 			l2tp_ccn_stop(c, L2TP_STOP_EXISTS, L2TP_ERR_NONE, "tie", CM_NOT_ACCEPTED);
 			return;
 		}

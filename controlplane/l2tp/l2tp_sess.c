@@ -701,14 +701,22 @@ sess_tie(struct l2tp_ccn *c, struct l2tp_sess *ours, const struct l2tp_msg *m)
 			 L2TP_ERR_NONE, NULL);
 		return false;
 	}
-	/* we lost (the peer's CDN 13 for ours follows), or a draw: both go */
-	ours->sent_cdn = true;
-	sess_end(ours, CM_NOT_ACCEPTED, NULL);
 	if (cmp == 0) {
-		send_cdn(c, l2tp_cm_random32(c->cm) | 1, m->local_sid, L2TP_CDN_TIE_LOST,
-			 L2TP_ERR_NONE, "tie");
+		/* a draw: both discard their requests and negotiate again
+		 * with new tie breakers; ours goes again at once, under a new
+		 * session ID, and the client's call is still being made */
+		c->cm->x.random(ours->tie, sizeof(ours->tie));
+		l2tp_sess_unindex(c->cm, ours);
+		if (l2tp_sess_index(c->cm, ours) < 0) {
+			sess_end(ours, CM_RESOURCES, NULL);
+			return false;
+		}
+		sess_send_request(ours);
 		return false;
 	}
+	/* we lost (the peer's CDN 13 for ours follows): ours goes */
+	ours->sent_cdn = true;
+	sess_end(ours, CM_NOT_ACCEPTED, NULL);
 	return true;
 }
 
@@ -777,7 +785,7 @@ sess_connect(struct l2tp_sess *s, const struct l2tp_msg *m)
 	/* the OCRQ sender's first activation; otherwise again only if the
 	 * connect changed what the VC carries */
 	st = s->active && memcmp(&before, &s->params, sizeof(before)) == 0 ? CM_SUCCESS
-									    : sess_activate(s);
+									   : sess_activate(s);
 	if (st != CM_SUCCESS) {
 		sess_cdn(s, cdn_of_status(st), L2TP_ERR_NONE, cm_status_name(st));
 		sess_end(s, st, NULL);
