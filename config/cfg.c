@@ -965,6 +965,8 @@ static const struct key dataplane_keys[] = {
 	KEY_INT("idle_sleep_us", false, DP, idle_sleep_us, 0, 100000, 100, NULL),
 	KEY_INT("punt_ring_size", false, DP, punt_ring_size, 64, 65536, 1024, power_of_two_hook),
 	KEY_INT("neigh_pending_max", false, DP, neigh_pending_max, 0, 4096, 64, NULL),
+	KEY_INT("seq_window", false, DP, seq_window, 1, 8388608, 8388608, NULL),
+	KEY_INT("seq_resync", false, DP, seq_resync, 1, 65535, 16, NULL),
 };
 #undef DP
 

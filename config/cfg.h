@@ -63,6 +63,8 @@ struct cfg_dataplane {
 	unsigned int idle_sleep_us;
 	unsigned int punt_ring_size;
 	unsigned int neigh_pending_max;
+	unsigned int seq_window;
+	unsigned int seq_resync;
 };
 
 struct cfg_neigh {

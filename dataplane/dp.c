@@ -170,6 +170,8 @@ dp_create(const struct cfg *c)
 	dp->wake_fd = -1;
 	dp->burst = RTE_MIN(c->dp.burst, 64u);
 	dp->idle_polls = c->dp.idle_polls;
+	dp->seq_window = c->dp.seq_window;
+	dp->seq_resync = (uint16_t)c->dp.seq_resync;
 	dp->idle_sleep_us = c->dp.idle_sleep_us;
 	dp->n_workers = c->n_workers;
 	for (i = 0; i < c->n_workers; i++)

@@ -98,6 +98,8 @@ struct dp {
 	unsigned int burst;
 	unsigned int idle_polls;
 	unsigned int idle_sleep_us;
+	uint32_t seq_window; /* RFC 3931 Appendix C, copied into every vc_fp */
+	uint16_t seq_resync;
 	bool quit;
 	/* The control thread writes this at every turn of its loop: a line
 	 * of its own, so that it does not disturb what workers read. */

@@ -416,17 +416,17 @@ pkt_encap(struct rte_mbuf *m, const struct vc_fp *fp, uint64_t nh_mac, uint32_t 
 	return DP_ENC_DROP_MAX;
 }
 
-/* After this many packets in a row refused as old, the peer (or we)
- * must have restarted: follow it rather than drop half the space. */
-#define PKT_SEQ_RESYNC 16
-
-/* RFC 3931 Appendix C: accept a sequence number at or ahead of the
- * expected one (within half the space), discard older ones. */
+/*
+ * RFC 3931 Appendix C: accept a sequence number at or up to window - 1
+ * ahead of the expected one, discard the others as old. After resync
+ * of them in a row the peer (or we) must have restarted: follow it
+ * rather than drop until the numbers come round.
+ */
 static inline bool
-pkt_seq_accept(uint32_t *expected, uint16_t *out_of_seq, uint32_t seq)
+pkt_seq_accept(uint32_t *expected, uint16_t *out_of_seq, uint32_t seq, uint32_t window,
+	       uint16_t resync)
 {
-	if (((seq - *expected) & L2TP_SEQ_MASK) >= (L2TP_SEQ_MASK + 1) / 2 &&
-	    ++*out_of_seq < PKT_SEQ_RESYNC)
+	if (((seq - *expected) & L2TP_SEQ_MASK) >= window && ++*out_of_seq < resync)
 		return false;
 	*out_of_seq = 0;
 	*expected = (seq + 1) & L2TP_SEQ_MASK;
@@ -473,7 +473,8 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 		uint32_t w = pkt_load_be32(p + off);
 
 		if (fp->flags & VC_F_SEQ_RECV && w & L2TP_L2SS_S_BIT &&
-		    !pkt_seq_accept(rx_seq, out_of_seq, w & L2TP_SEQ_MASK))
+		    !pkt_seq_accept(rx_seq, out_of_seq, w & L2TP_SEQ_MASK, fp->seq_window,
+				    fp->seq_resync))
 			return DP_DEC_DROP_SEQUENCE;
 		off += fp->rx_l2ss_len;
 	}

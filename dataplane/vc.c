@@ -343,6 +343,8 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 
 	fp->rx_cookie_len = p->local_cookie_len;
 	memcpy(fp->rx_cookie, p->local_cookie, p->local_cookie_len);
+	fp->seq_window = VC_SEQ_WINDOW;
+	fp->seq_resync = VC_SEQ_RESYNC;
 	if (p->ac_vlan != 0) {
 		fp->ac_vlan_tci = rte_cpu_to_be_16(p->ac_vlan);
 		fp->flags |= p->pw_type == L2TP_PW_ETH_VLAN ? VC_F_VLAN_REWRITE
@@ -631,6 +633,8 @@ dp_vc_activate(struct dp_vc *vc, const struct dp_vc_params *p)
 	rc = vc_fp_build(fp, vc->index, &per_worker, &dp->ports[p->ac_port], &dp->ports[net_port],
 			 nh);
 	if (rc == 0) {
+		fp->seq_window = dp->seq_window;
+		fp->seq_resync = dp->seq_resync;
 		if (vc->state == VC_ACTIVE) {
 			vc_reactivate(dp, vc, p, fp);
 			return 0;

@@ -31,6 +31,11 @@ struct neigh;
 
 #define VC_HDR_MAX 96 /* Ethernet + IPv6 + UDP + L2TP data header + cookie + L2SS = 82 */
 
+/* RFC 3931 Appendix C defaults (dataplane.seq_window, .seq_resync):
+ * half the sequence space is new; 16 old numbers in a row resynchronise. */
+#define VC_SEQ_WINDOW (1u << 23)
+#define VC_SEQ_RESYNC 16
+
 enum vc_flags {
 	VC_F_IPV6 = 1u << 0,
 	VC_F_UDP = 1u << 1,
@@ -59,6 +64,8 @@ struct vc_fp {
 	uint8_t rx_cookie_len;
 	uint8_t rx_l2ss_len;
 	uint8_t rx_cookie[L2TP_COOKIE_MAX];
+	uint16_t seq_resync; /* old numbers in a row before following the peer */
+	uint32_t seq_window; /* numbers ahead of the expected one taken as new */
 	union {
 		rte_be32_t remote_v4;
 		uint8_t remote_v6[16];

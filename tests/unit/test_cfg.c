@@ -91,7 +91,8 @@ static const char full_cfg[] =
 	/* 9 */ "  args = ( \"--log-level=8\", \"7\" );\n"
 	/* 10 */ "};\n"
 	/* 11 */ "dataplane = { mbufs = 8191; mbuf_cache = 128; max_vcs = 100; burst = 64; "
-	"idle_polls = 5; idle_sleep_us = 0; punt_ring_size = 256; neigh_pending_max = 0; };\n"
+	"idle_polls = 5; idle_sleep_us = 0; punt_ring_size = 256; neigh_pending_max = 0; "
+	"seq_window = 1000; seq_resync = 4; };\n"
 	/* 12 */ "ports = (\n"
 	/* 13 */ "  { name = \"ac0\"; devargs = \"net_pcap0,rx_pcap=in.pcap,tx_pcap=out.pcap\";\n"
 	/* 14 */ "    role = \"access\"; rx_queues = 2; rx_desc = 512; tx_desc = 2048; mtu = 9000;\n"
@@ -190,6 +191,8 @@ test_full(void)
 	CU_ASSERT_EQUAL(c.dp.idle_sleep_us, 0);
 	CU_ASSERT_EQUAL(c.dp.punt_ring_size, 256);
 	CU_ASSERT_EQUAL(c.dp.neigh_pending_max, 0);
+	CU_ASSERT_EQUAL(c.dp.seq_window, 1000);
+	CU_ASSERT_EQUAL(c.dp.seq_resync, 4);
 
 	CU_ASSERT_EQUAL_FATAL(c.n_ports, 3);
 	p = &c.ports[0];
@@ -417,6 +420,8 @@ test_defaults(void)
 	CU_ASSERT_EQUAL(c.dp.idle_sleep_us, 100);
 	CU_ASSERT_EQUAL(c.dp.punt_ring_size, 1024);
 	CU_ASSERT_EQUAL(c.dp.neigh_pending_max, 64);
+	CU_ASSERT_EQUAL(c.dp.seq_window, 1u << 23);
+	CU_ASSERT_EQUAL(c.dp.seq_resync, 16);
 
 	CU_ASSERT_EQUAL_FATAL(c.n_ports, 2);
 	CU_ASSERT_EQUAL(c.ports[0].rx_queues, 1);
@@ -646,6 +651,10 @@ static const struct err_case err_cases[] = {
 	 "t.cfg:1: dataplane.punt_ring_size: must be a power of two, got 1000"},
 	{"dataplane = { neigh_pending_max = 4097; };\n" BASE,
 	 "t.cfg:1: dataplane.neigh_pending_max: must be between 0 and 4096, got 4097"},
+	{"dataplane = { seq_window = 0; };\n" BASE,
+	 "t.cfg:1: dataplane.seq_window: must be between 1 and 8388608, got 0"},
+	{"dataplane = { seq_resync = 65536; };\n" BASE,
+	 "t.cfg:1: dataplane.seq_resync: must be between 1 and 65535, got 65536"},
 
 	/* ports */
 	{"ports = { };\n" WORKERS, "t.cfg:1: ports: expected a list ( ... )"},

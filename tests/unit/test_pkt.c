@@ -1705,6 +1705,13 @@ test_decap_vlan(void)
 
 /* 5. Sequence numbers */
 
+/* With the defaults: half the space new, VC_SEQ_RESYNC to follow. */
+static bool
+seq_ok(uint32_t *e, uint16_t *o, uint32_t seq)
+{
+	return pkt_seq_accept(e, o, seq, VC_SEQ_WINDOW, VC_SEQ_RESYNC);
+}
+
 static void
 test_seq_accept(void)
 {
@@ -1712,29 +1719,29 @@ test_seq_accept(void)
 	uint16_t o = 0;
 
 	/* a new session starts at 0 */
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 1);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 1));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 1));
 	CU_ASSERT_EQUAL(e, 2);
 	/* duplicate, older */
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 1));
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 1));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 2);
 	/* a gap (lost packets): accepted, and expected moves past it */
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 100));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 100));
 	CU_ASSERT_EQUAL(e, 101);
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 99));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 99));
 	CU_ASSERT_EQUAL(e, 101);
 
 	/* wrap-around at 2^24 */
 	e = 0xffffff;
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0xffffff));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 0xffffff));
 	CU_ASSERT_EQUAL(e, 0);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 0));
 	CU_ASSERT_EQUAL(e, 1);
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0xffffff));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 0xffffff));
 	e = 0xfffffe;
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 3));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 3));
 	CU_ASSERT_EQUAL(e, 4);
 
 	/*
@@ -1743,22 +1750,22 @@ test_seq_accept(void)
 	 * old and expected + 2^23 - 1 is the farthest jump ahead.
 	 */
 	e = 5;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 5 + 0x800000));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 5 + 0x800000));
 	CU_ASSERT_EQUAL(e, 5);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 5 + 0x7fffff));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 5 + 0x7fffff));
 	CU_ASSERT_EQUAL(e, 5 + 0x800000);
 	e = 0xfffff0;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK));
 	CU_ASSERT_EQUAL(e, 0xfffff0);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, (0xfffff0 + 0x7fffff) & L2TP_SEQ_MASK));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, (0xfffff0 + 0x7fffff) & L2TP_SEQ_MASK));
 	CU_ASSERT_EQUAL(e, (0xfffff0 + 0x800000) & L2TP_SEQ_MASK);
 	e = 0;
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0x800000));
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 0x7fffff));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 0x800000));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, 0x7fffff));
 }
 
 /* A peer that restarted (or a restart of ours) is followed after
- * PKT_SEQ_RESYNC packets in a row that look old, not dropped forever. */
+ * VC_SEQ_RESYNC packets in a row that look old, not dropped forever. */
 static void
 test_seq_resync(void)
 {
@@ -1766,16 +1773,43 @@ test_seq_resync(void)
 	uint16_t o = 0;
 	unsigned int i;
 
-	for (i = 0; i < PKT_SEQ_RESYNC - 1; i++)
-		CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, i));
+	for (i = 0; i < VC_SEQ_RESYNC - 1; i++)
+		CU_ASSERT_FALSE(seq_ok(&e, &o, i));
 	CU_ASSERT_EQUAL(e, 5000000);
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, PKT_SEQ_RESYNC - 1));
-	CU_ASSERT_EQUAL(e, PKT_SEQ_RESYNC);
+	CU_ASSERT_TRUE(seq_ok(&e, &o, VC_SEQ_RESYNC - 1));
+	CU_ASSERT_EQUAL(e, VC_SEQ_RESYNC);
 	CU_ASSERT_EQUAL(o, 0);
 	/* an in-order packet between old ones starts the count again */
-	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 0));
-	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, PKT_SEQ_RESYNC));
+	CU_ASSERT_FALSE(seq_ok(&e, &o, 0));
+	CU_ASSERT_TRUE(seq_ok(&e, &o, VC_SEQ_RESYNC));
 	CU_ASSERT_EQUAL(o, 0);
+}
+
+/* Appendix C: both the window of new numbers and the resynchronisation
+ * threshold are the operator's (dataplane.seq_window, .seq_resync). */
+static void
+test_seq_configured(void)
+{
+	uint32_t e = 10;
+	uint16_t o = 0;
+
+	/* a window of 100: 109 is the farthest jump ahead, 110 is old */
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 110, 100, 3));
+	CU_ASSERT_EQUAL(e, 10);
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 109, 100, 3));
+	CU_ASSERT_EQUAL(e, 110);
+	CU_ASSERT_EQUAL(o, 0);
+	/* a threshold of 3: the third old number in a row is followed */
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 5000, 100, 3));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 5001, 100, 3));
+	CU_ASSERT_EQUAL(e, 110);
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 5002, 100, 3));
+	CU_ASSERT_EQUAL(e, 5003);
+	/* a threshold of 1 never drops; a window of 1 takes only the next */
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 7, 100, 1));
+	CU_ASSERT_EQUAL(e, 8);
+	CU_ASSERT_TRUE(pkt_seq_accept(&e, &o, 8, 1, 2));
+	CU_ASSERT_FALSE(pkt_seq_accept(&e, &o, 10, 1, 2));
 }
 
 /* Vector 2 with L2SS word w. */
@@ -1952,6 +1986,7 @@ static const struct {
 	{"decap", "vlan", test_decap_vlan},
 	{"seq", "accept", test_seq_accept},
 	{"seq", "resync", test_seq_resync},
+	{"seq", "window and threshold configured", test_seq_configured},
 	{"seq", "decap", test_seq_decap},
 	{"udp_csum", "verify", test_udp_csum},
 	{"udp_csum", "surplus", test_udp_csum_surplus},

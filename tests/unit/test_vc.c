@@ -116,6 +116,9 @@ test_lifecycle(void)
 	CU_ASSERT_PTR_EQUAL(lookup_sid(7), fp);
 	CU_ASSERT_EQUAL(fp->flags & (VC_F_VLAN_STRIP | VC_F_VLAN_PUSH),
 			VC_F_VLAN_STRIP | VC_F_VLAN_PUSH);
+	/* dataplane.seq_window and .seq_resync (Appendix C) */
+	CU_ASSERT_EQUAL(fp->seq_window, 1000);
+	CU_ASSERT_EQUAL(fp->seq_resync, 3);
 
 	done_calls = 0;
 	CU_ASSERT_EQUAL(dp_vc_deactivate(vc, on_done, &done_calls), 1);
@@ -328,7 +331,14 @@ main(void)
 	unsigned int failed;
 
 	ut_eal_init("0@0,1@1", NULL);
-	if (ut_dp_create(&u, "vc", MAX_VCS, 1) < 0) {
+	if (ut_dp_config(&u, "vc", MAX_VCS, 1) < 0) {
+		fprintf(stderr, "data plane set-up failed\n");
+		return 1;
+	}
+	/* not the defaults, to see them reach every record */
+	u.cfg.dp.seq_window = 1000;
+	u.cfg.dp.seq_resync = 3;
+	if (ut_dp_open(&u) < 0) {
 		fprintf(stderr, "data plane set-up failed\n");
 		return 1;
 	}

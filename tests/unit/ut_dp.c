@@ -74,6 +74,8 @@ ut_dp_config(struct ut_dp *u, const char *tag, unsigned int max_vcs, unsigned in
 	c->dp.max_vcs = max_vcs;
 	c->dp.burst = 32;
 	c->dp.idle_polls = 100;
+	c->dp.seq_window = 1u << 23;
+	c->dp.seq_resync = 16;
 	c->dp.idle_sleep_us = 50;
 	c->dp.punt_ring_size = 1024;
 	c->dp.neigh_pending_max = 16;
