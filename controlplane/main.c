@@ -32,10 +32,12 @@
 
 #define EXIT_CONFIG  2 /* bad command line or configuration */
 #define EAL_ARGS_MAX 256
-/* Calls closed and StopCCN acknowledged, or we go anyway: a StopCCN's
- * sender holds its state one retransmission cycle (RFC 3931 §7.5), which
- * is over a minute with the default timers; a second signal cuts it. */
-#define WIND_DOWN_MS 60000
+/* Calls closed and StopCCN acknowledged, or we go anyway: after this,
+ * or once the StopCCN holds are over (RFC 3931 §7.5: a retransmission
+ * cycle, 71 s with the default timers) and the VCs drained, whichever is
+ * later. A second signal cuts it. */
+#define WIND_DOWN_MS  60000
+#define WIND_DRAIN_MS 1000
 
 struct opts {
 	const char *config;
@@ -402,11 +404,14 @@ vcs_calls_over(void *arg)
 static void
 vcs_wind_down(struct vcs *v)
 {
+	unsigned int limit = WIND_DOWN_MS;
+
 	if (v->ss != NULL)
 		ss_stop(v->ss);
 	if (v->l2tp != NULL)
-		l2tp_cm_stop(l2tp_dp_cm(v->l2tp), clock_ms());
-	if (!ctl_run_until(&v->ctl, vcs_calls_over, v, WIND_DOWN_MS))
+		limit = RTE_MAX(limit, (unsigned int)l2tp_cm_stop(l2tp_dp_cm(v->l2tp), clock_ms()) +
+					       WIND_DRAIN_MS);
+	if (!ctl_run_until(&v->ctl, vcs_calls_over, v, limit))
 		CP_LOG(WARNING, "calls still closing: going anyway");
 }
 

@@ -420,10 +420,11 @@ l2tp_cm_create(struct core *core, const struct cfg *c, const struct l2tp_xport_o
 	return cm;
 }
 
-void
+uint64_t
 l2tp_cm_stop(struct l2tp_cm *cm, uint64_t now_ms)
 {
 	struct l2tp_ccn *c, *tmp;
+	uint64_t last = now_ms;
 	unsigned int i;
 
 	cm->now = now_ms;
@@ -439,6 +440,10 @@ l2tp_cm_stop(struct l2tp_cm *cm, uint64_t now_ms)
 		if (c->st != CCN_CLOSING)
 			l2tp_ccn_stop(c, L2TP_STOP_SHUTDOWN, L2TP_ERR_NONE, NULL, CM_FAILURE);
 	}
+	TAILQ_FOREACH(c, &cm->ccns, link)
+		if (c->release_at > last)
+			last = c->release_at;
+	return last - now_ms;
 }
 
 bool

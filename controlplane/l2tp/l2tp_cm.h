@@ -60,8 +60,10 @@ void l2tp_cm_input(struct l2tp_cm *cm, const struct l2tp_wire *w, const uint8_t 
 int l2tp_cm_service(struct l2tp_cm *cm, uint64_t now_ms);
 
 /* Shut down: close every call, send StopCCN on every connection (result
- * 6, shutting down) and withdraw the address family. */
-void l2tp_cm_stop(struct l2tp_cm *cm, uint64_t now_ms);
+ * 6, shutting down) and withdraw the address family. Returns the
+ * milliseconds after which every connection has gone, acknowledged or
+ * not (the longest hold of a StopCCN, §7.5). */
+uint64_t l2tp_cm_stop(struct l2tp_cm *cm, uint64_t now_ms);
 /* Nothing of it is left in the core and nothing waits to be sent. */
 bool l2tp_cm_idle(const struct l2tp_cm *cm);
 void l2tp_cm_destroy(struct l2tp_cm *cm);

@@ -125,8 +125,9 @@ enum l2tp_error {
 };
 
 /* Circuit Status (AVP 71) bits (§5.4.5; RFC 5641). */
-#define L2TP_CS_ACTIVE 0x0001
-#define L2TP_CS_NEW    0x0002
+#define L2TP_CS_ACTIVE	0x0001
+#define L2TP_CS_NEW	0x0002
+#define L2TP_CS_STANDBY 0x0040 /* RFC 5641 §2: no user traffic either */
 
 /* Data Sequencing (AVP 70) values. */
 enum l2tp_data_seq {

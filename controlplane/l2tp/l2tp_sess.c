@@ -92,6 +92,14 @@ sess_attach(struct l2tp_sess *s, struct l2tp_ccn *c)
 	c->n_sessions++;
 }
 
+/* Whether a peer's Circuit Status lets us send to it: active and not on
+ * standby (§5.4.5; RFC 5641 §2). */
+static bool
+sess_cs_up(uint16_t cs)
+{
+	return (cs & L2TP_CS_ACTIVE) && !(cs & L2TP_CS_STANDBY);
+}
+
 static bool
 sess_can_talk(const struct l2tp_sess *s)
 {
@@ -192,7 +200,7 @@ sess_learn(struct l2tp_sess *s, const struct l2tp_msg *m)
 		md->seq_send = m->data_seq != L2TP_SEQ_NONE;
 	if (l2tp_msg_has(m, L2TP_AVP_CIRCUIT_STATUS))
 		s->peer_cs = m->circuit_status;
-	md->remote_circuit_down = !(s->peer_cs & L2TP_CS_ACTIVE);
+	md->remote_circuit_down = !sess_cs_up(s->peer_cs);
 	/* The peer's Tx speed is its circuit's egress, fed by what we send;
 	 * its Rx speed what it sends us: contracts in both directions. */
 	if (l2tp_msg_has(m, L2TP_AVP_TX_SPEED) && m->tx_speed != 0) {
@@ -754,8 +762,7 @@ sess_fsm_error(struct l2tp_sess *s, const struct l2tp_msg *m)
 static void
 sess_peer_circuit(struct l2tp_sess *s, const struct l2tp_msg *m)
 {
-	bool down = !(m->circuit_status & L2TP_CS_ACTIVE),
-	     was = s->params.media.remote_circuit_down;
+	bool down = !sess_cs_up(m->circuit_status), was = s->params.media.remote_circuit_down;
 
 	s->peer_cs = m->circuit_status;
 	if (down == was)

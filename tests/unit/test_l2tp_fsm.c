@@ -876,19 +876,23 @@ client_release(void)
 static void
 fx_fini(void)
 {
+	uint64_t start = F.now, bound;
 	struct ut_obj *o;
 	unsigned int i;
 
 	CHECK_EQ(F.overflow, 0);
 	ut_reset_all(F.cl);
 	ut_on(F.cl, UT_CL_INCOMING_CLOSE_CALL, ut_act_close_call, 0);
-	l2tp_cm_stop(F.cm, F.now);
+	/* the bound main.c waits for: the longest StopCCN hold */
+	bound = l2tp_cm_stop(F.cm, F.now);
+	CHECK(bound <= CYCLE_MS);
 	for (i = 0; i < 200 && !l2tp_cm_idle(F.cm); i++) {
 		client_release();
 		F.n_sent = F.seen = 0;
 		run_for(500);
 	}
 	CHECK(l2tp_cm_idle(F.cm));
+	CHECK(F.now - start <= bound + 500);
 	l2tp_cm_destroy(F.cm);
 	/* a VC the call manager left behind would crash the harness's
 	 * unwinding, which only knows its own call managers */
@@ -3732,6 +3736,15 @@ sli_circuit(void)
 	tx(pc, &m);
 	CHECK_EQ(F.e->mp.activations, acts + 2);
 	CHECK(!vc_params(v)->media.remote_circuit_down);
+	/* RFC 5641 §2: active but on standby carries no user traffic. */
+	m.circuit_status = L2TP_CS_ACTIVE | L2TP_CS_STANDBY;
+	tx(pc, &m);
+	CHECK_EQ(F.e->mp.activations, acts + 3);
+	CHECK(vc_params(v)->media.remote_circuit_down);
+	m.circuit_status = L2TP_CS_ACTIVE;
+	tx(pc, &m);
+	CHECK_EQ(F.e->mp.activations, acts + 4);
+	CHECK(!vc_params(v)->media.remote_circuit_down);
 	UT_EXPECT_NOTHING(F.e);
 	F.link[AC_PORT] = false;
 	core_link_status(F.e->core, AC_PORT, false);
@@ -3942,7 +3955,7 @@ static CU_TestInfo tests[] = {
 	{"4.4 HELLO postponed by traffic", hello_postponed},
 	{"4.4 HELLO unacknowledged -> cleared", hello_unanswered},
 	{"7.5 StopCCN held for a retransmission cycle", stop_hold},
-	{"5.4.5 SLI circuit status both ways", sli_circuit},
+	{"5.4.5 SLI circuit status both ways, RFC 5641 standby", sli_circuit},
 	{"Connect speeds -> FLOWSPECs", speed_both},
 	{"Tx Connect Speed alone is symmetric", speed_tx_only},
 	{"Our connect speeds, the peer's caps", speed_ours},
