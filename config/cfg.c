@@ -19,6 +19,7 @@
 #include <libconfig.h>
 
 #include "cfg.h"
+#include "vlan.h"
 
 #define UNUSED __attribute__((unused))
 #define N(a)   (sizeof(a) / sizeof((a)[0]))
@@ -40,8 +41,6 @@ static const char OCTETS[] = "";
  * alone guarantee that, so there is no check to make at load time.
  */
 _Static_assert(MBUF_CACHE_MAX * 3 / 2 <= MBUFS_MIN, "dataplane.mbuf_cache needs a check");
-
-#define VLAN_MAX 4094
 
 /* Finds duplicates among up to millions of sessions without a quadratic scan. */
 struct dedup {
@@ -74,9 +73,8 @@ struct ctx {
 	unsigned int worker;			 /* the worker whose rx list is being read */
 	unsigned int lcore_owner[CFG_MAX_LCORE]; /* worker index + 1 */
 	unsigned int rxq_owner[CFG_MAX_PORTS][CFG_MAX_RX_QUEUES]; /* worker index + 1 */
-	/* session index + 1, or n_sessions + circuit index + 1: the one
-	 * attachment circuit namespace of sessions and circuits */
-	unsigned int ac_owner[CFG_MAX_PORTS][VLAN_MAX + 1];
+	/* the one attachment circuit namespace of sessions and circuits */
+	struct dedup ac_sess, ac_circ;
 	struct list *list; /* the named list being read */
 	struct list ports, sessions, peers, circuits;
 	struct dedup neigh, sess_id, end_id;
@@ -634,7 +632,8 @@ parse_keys(struct ctx *x, const config_setting_t *grp, const struct key *keys, s
 
 /*
  * Parses the groups of list s into arr. An element is named in the path by
- * its name setting once that is a valid name, else by its index.
+ * its name setting once that is a valid name, else by its index. each()
+ * returns how many elements after this one it filled (a range), or -1.
  */
 static int
 parse_list(struct ctx *x, const config_setting_t *s, const struct key *keys, size_t n_keys,
@@ -643,12 +642,13 @@ parse_list(struct ctx *x, const config_setting_t *s, const struct key *keys, siz
 {
 	const config_setting_t *el, *name;
 	unsigned int i, n = (unsigned int)config_setting_length(s);
+	size_t mark, at = 0;
 	void *elem;
-	size_t mark;
+	int more = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++, at += 1 + (size_t)more) {
 		el = config_setting_get_elem(s, i);
-		elem = (char *)arr + i * size;
+		elem = (char *)arr + at * size;
 		name = named && config_setting_type(el) == CONFIG_TYPE_GROUP
 			       ? config_setting_get_member(el, "name")
 			       : NULL;
@@ -660,7 +660,7 @@ parse_list(struct ctx *x, const config_setting_t *s, const struct key *keys, siz
 		if (config_setting_type(el) != CONFIG_TYPE_GROUP)
 			return fail(x, el, "expected a group { ... }");
 		if (parse_keys(x, el, keys, n_keys, elem) < 0 ||
-		    (each != NULL && each(x, el, elem) < 0))
+		    (each != NULL && (more = each(x, el, elem)) < 0))
 			return -1;
 		path_cut(x, mark);
 	}
@@ -1021,6 +1021,23 @@ network_only(struct ctx *x, const config_setting_t *s, const struct cfg_port *p)
 	return 0;
 }
 
+static const struct choice tpids[] = {
+	{"0x88a8", 0x88a8},
+	{"0x8100", 0x8100},
+	{"0x9100", 0x9100},
+	{NULL, 0},
+};
+
+static int
+qinq_tpid_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	const struct cfg_port *p = obj;
+
+	if (s != NULL && p->role == CFG_PORT_NETWORK)
+		return fail(x, s, "not allowed on a network port");
+	return 0;
+}
+
 /* ipv4 and ipv6; k->arg is the family. */
 static int
 prefix_fn(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
@@ -1157,6 +1174,7 @@ static const struct key port_keys[] = {
 	KEY_INT("tx_desc", false, struct cfg_port, tx_desc, 64, 16384, 1024, NULL),
 	KEY_INT("mtu", false, struct cfg_port, mtu, 68, 9600, 1500, NULL),
 	KEY_FN("mac", false, port_mac_fn),
+	KEY_ENUM("qinq_tpid", false, struct cfg_port, qinq_tpid, tpids, 0x88a8, qinq_tpid_hook),
 	/* the arg is the address family */
 	KEY_FN_ARG("ipv4", 0, AF_INET, prefix_fn),
 	KEY_FN_ARG("ipv4_gateway", 0, AF_INET, gateway_fn),
@@ -1366,18 +1384,22 @@ static const struct choice l2ss_kinds[] = {
 
 /*
  * The ac group's keys are relative to ac_port, so that sessions and
- * circuits share them: both keep ac_port and ac_vlan as this says. Only
- * offsets and sizes are taken from it, never an access.
+ * circuits share them: both keep ac_port, ac_vlan and ac_inner_vlan as
+ * this says. Only offsets and sizes are taken from it, never an access.
  */
 struct ac_layout {
 	unsigned int port;
 	uint16_t vlan;
+	uint16_t inner;
 };
 #define SAME_AC_LAYOUT(T)                                                              \
 	_Static_assert(offsetof(T, ac_vlan) - offsetof(T, ac_port) ==                  \
 				       offsetof(struct ac_layout, vlan) &&             \
+			       offsetof(T, ac_inner_vlan) - offsetof(T, ac_port) ==    \
+				       offsetof(struct ac_layout, inner) &&            \
 			       sizeof(((T *)NULL)->ac_port) == sizeof(unsigned int) && \
-			       sizeof(((T *)NULL)->ac_vlan) == sizeof(uint16_t),       \
+			       sizeof(((T *)NULL)->ac_vlan) == sizeof(uint16_t) &&     \
+			       sizeof(((T *)NULL)->ac_inner_vlan) == sizeof(uint16_t), \
 		       #T " keeps its AC unlike struct ac_layout")
 SAME_AC_LAYOUT(struct cfg_session);
 SAME_AC_LAYOUT(struct cfg_circuit);
@@ -1389,26 +1411,53 @@ SAME_AC_LAYOUT(struct cfg_circuit);
 SAME_QOS_LAYOUT(struct cfg_session);
 SAME_QOS_LAYOUT(struct cfg_circuit);
 
-/* Where an element of x->list is in the AC namespace (ctx.ac_owner). */
-static unsigned int
-ac_owner_id(const struct ctx *x, const void *elem)
+static uint32_t
+ac_key(unsigned int port, uint16_t vlan, uint16_t inner)
 {
-	const struct list *l = x->list;
-	unsigned int i = (unsigned int)(((const char *)elem - l->arr) / l->size);
-
-	return (l == &x->circuits ? x->c->n_sessions : 0) + i + 1;
+	return (uint32_t)port << 24 | (uint32_t)vlan << 12 | inner;
 }
 
-/* The list and index of an AC's owner. */
-static const struct list *
-ac_owner_of(const struct ctx *x, unsigned int owner, unsigned int *i)
+static uint32_t
+session_ac(const struct cfg_session *se)
 {
-	if (owner <= x->c->n_sessions) {
-		*i = owner - 1;
-		return &x->sessions;
-	}
-	*i = owner - x->c->n_sessions - 1;
-	return &x->circuits;
+	return ac_key(se->ac_port, se->ac_vlan, se->ac_inner_vlan);
+}
+
+static uint32_t
+circuit_ac(const struct cfg_circuit *ci)
+{
+	return ac_key(ci->ac_port, ci->ac_vlan, ci->ac_inner_vlan);
+}
+
+static bool
+session_ac_eq(const void *arr, unsigned int a, unsigned int b)
+{
+	const struct cfg_session *se = arr;
+
+	return session_ac(&se[a]) == session_ac(&se[b]);
+}
+
+static bool
+circuit_ac_eq(const void *arr, unsigned int a, unsigned int b)
+{
+	const struct cfg_circuit *ci = arr;
+
+	return circuit_ac(&ci[a]) == circuit_ac(&ci[b]);
+}
+
+/* The session on circuit key, or -1. */
+static int
+session_on(const struct ctx *x, uint32_t key)
+{
+	const struct dedup *d = &x->ac_sess;
+	size_t at;
+
+	if (d->slot == NULL)
+		return -1;
+	for (at = hash(&key, sizeof(key)) & d->mask; d->slot[at] != 0; at = (at + 1) & d->mask)
+		if (session_ac(&x->c->sessions[d->slot[at] - 1]) == key)
+			return (int)d->slot[at] - 1;
+	return -1;
 }
 
 static int
@@ -1430,29 +1479,155 @@ ac_port_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s,
 
 static const struct key ac_keys[] = {
 	KEY_FN("port", true, ac_port_fn),
-	KEY_INT("vlan", false, struct ac_layout, vlan, 1, VLAN_MAX, 0, NULL),
+	KEY_INT("vlan", false, struct ac_layout, vlan, 1, VLAN_ID_MAX, 0, NULL),
+	KEY_INT("inner_vlan", false, struct ac_layout, inner, 1, VLAN_ID_MAX, 0, NULL),
 };
 
-/* No two sessions or circuits share a port and VLAN. */
+/*
+ * No two sessions or circuits share a port and tags. obj is the session
+ * or circuit, x->list its list. (Sessions come first: a session need not
+ * look among circuits.)
+ */
 static int
-ac_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+ac_claim(struct ctx *x, const config_setting_t *s, void *obj)
 {
-	const char *ac = (const char *)obj + k->off;
+	bool circuit = x->list == &x->circuits;
+	const char *ac = (const char *)obj + (circuit ? offsetof(struct cfg_circuit, ac_port)
+						      : offsetof(struct cfg_session, ac_port));
 	const unsigned int port = *(const unsigned int *)ac;
 	const uint16_t vlan = *(const uint16_t *)(ac + offsetof(struct ac_layout, vlan));
-	unsigned int *owner = &x->ac_owner[port][vlan], i;
-	const struct list *l;
-	char v[16] = " (whole port)";
+	const uint16_t inner = *(const uint16_t *)(ac + offsetof(struct ac_layout, inner));
+	const uint32_t key = ac_key(port, vlan, inner);
+	const unsigned int i = (unsigned int)(((const char *)obj - x->list->arr) / x->list->size);
+	const struct list *l = &x->sessions;
+	char name[CFG_AC_NAME_MAX];
+	unsigned int prev;
+	int other;
 
-	if (*owner == 0) {
-		*owner = ac_owner_id(x, obj);
+	if (inner != 0 && vlan == 0)
+		return fail(x, s, "inner_vlan needs vlan: the outer (S-) tag");
+	other = session_on(x, key);
+	if (circuit && other < 0) {
+		if (!dedup_seen(&x->ac_circ, hash(&key, sizeof(key)), circuit_ac_eq, x->c->circuits,
+				i, &prev))
+			return 0;
+		l = &x->circuits;
+		other = (int)prev;
+	} else if (!circuit && other < 0) {
+		dedup_seen(&x->ac_sess, hash(&key, sizeof(key)), session_ac_eq, x->c->sessions, i,
+			   &prev);
 		return 0;
 	}
-	l = ac_owner_of(x, *owner, &i);
-	if (vlan != 0)
-		snprintf(v, sizeof(v), " vlan %u", vlan);
-	return fail(x, s, "port \"%s\"%s is already used by %s \"%s\" (line %d)",
-		    x->c->ports[port].name, v, l->what, elem_name(l, i), elem_line(l, i));
+	cfg_ac_name(x->c, port, vlan, inner, name, sizeof(name));
+	return fail(x, s, "attachment circuit %s is already used by %s \"%s\" (line %d)", name,
+		    l->what, elem_name(l, (unsigned int)other), elem_line(l, (unsigned int)other));
+}
+
+static int
+ac_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	return ac_claim(x, s, obj);
+}
+
+/* The largest count: every pair of VLAN IDs. */
+#define RANGE_MAX (VLAN_ID_MAX * VLAN_ID_MAX)
+
+/*
+ * Ranges: an element with count = N stands for N, the i-th (from 0)
+ * named NAME-i, on the i-th circuit of the range (common/vlan.h), and for
+ * a session with both session IDs + i.
+ */
+
+/* The elements the list s stands for; an invalid count counts 1 and is
+ * reported when its element is read. */
+static unsigned long long
+range_total(const config_setting_t *s)
+{
+	unsigned int i, n = (unsigned int)config_setting_length(s);
+	unsigned long long total = 0;
+
+	for (i = 0; i < n; i++) {
+		const config_setting_t *el = config_setting_get_elem(s, i);
+		const config_setting_t *c = config_setting_type(el) == CONFIG_TYPE_GROUP
+						    ? config_setting_get_member(el, "count")
+						    : NULL;
+		long long v = c != NULL && (config_setting_type(c) == CONFIG_TYPE_INT ||
+					    config_setting_type(c) == CONFIG_TYPE_INT64)
+				      ? config_setting_get_int64(c)
+				      : 1;
+
+		total += v >= 1 && v <= RANGE_MAX ? (unsigned long long)v : 1;
+	}
+	return total;
+}
+
+/* A list of ranges: *n the elements it stands for, at most max. */
+static int
+get_range_list(struct ctx *x, const config_setting_t *s, unsigned int max, const char *max_what,
+	       unsigned int *n)
+{
+	unsigned long long total;
+
+	if (get_list(x, s, false, UINT_MAX, "", n) < 0)
+		return -1;
+	total = range_total(s);
+	if (total > max)
+		return fail(x, s, "must have at most %u entries%s, got %llu", max, max_what, total);
+	*n = (unsigned int)total;
+	return 0;
+}
+
+/* name (the first of a range of count) becomes NAME-0, or base-i. */
+static int
+range_suffix(struct ctx *x, const config_setting_t *s, char *name, size_t size, const char *base,
+	     unsigned int count, unsigned int i)
+{
+	int n;
+
+	if (count <= 1)
+		return 0;
+	n = snprintf(name, size, "%.*s-%u", (int)(size - 1), base, i);
+	if (n < 0 || (size_t)n >= size)
+		return fail(x, s, "\"%s\" with count = %u makes names longer than %zu characters",
+			    base, count, size - 1);
+	return 0;
+}
+
+/* The first of a range: checks that the last name fits as well. */
+static int
+range_name(struct ctx *x, const config_setting_t *s, char *name, size_t size, unsigned int count)
+{
+	char base[CFG_END_ID_MAX], last[CFG_END_ID_MAX];
+
+	snprintf(base, sizeof(base), "%s", name);
+	if (range_suffix(x, s, last, size, base, count, count - 1) < 0)
+		return -1;
+	return range_suffix(x, s, name, size, base, count, 0);
+}
+
+/* The i-th name of the range whose first is first (NAME-0). */
+static int
+range_name_at(struct ctx *x, const config_setting_t *s, char *name, size_t size, const char *first,
+	      unsigned int count, unsigned int i)
+{
+	char base[CFG_END_ID_MAX];
+
+	snprintf(base, sizeof(base), "%.*s", (int)(strlen(first) - 2), first);
+	return range_suffix(x, s, name, size, base, count, i);
+}
+
+/* The tags of the i-th circuit of a range. */
+static int
+range_ac(struct ctx *x, const config_setting_t *s, uint16_t *vlan, uint16_t *inner,
+	 unsigned int count, unsigned int i)
+{
+	if (vlan_range_at(*vlan, *inner, i, vlan, inner) == 0)
+		return 0;
+	if (*vlan == 0)
+		return fail(x, s, "count = %u needs ac.vlan: a range of circuits on one port",
+			    count);
+	return fail(x, s, "count = %u runs out of VLAN IDs after 4094%s", count,
+		    *inner != 0 ? " (of outer and inner tags)" : "");
 }
 
 /* The PW type goes at k->off; k->arg is where the AC's VLAN is. */
@@ -1748,8 +1923,19 @@ seq_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, v
 }
 
 #define SE struct cfg_session
+static int
+session_name_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_session *se = obj;
+
+	return range_name(x, s, se->name, sizeof(se->name), se->count) < 0
+		       ? -1
+		       : name_hook(x, k, s, obj);
+}
+
 static const struct key session_keys[] = {
-	KEY_STR("name", true, SE, name, NAME_CHARS, NULL, name_hook),
+	KEY_INT("count", false, SE, count, 1, RANGE_MAX, 1, NULL),
+	KEY_STR("name", true, SE, name, NAME_CHARS, NULL, session_name_hook),
 	AC_KEYS(SE),
 	KEY_ENUM("encap", true, SE, encap, encaps, 0, NULL),
 	KEY_FN("local", true, local_fn),
@@ -1767,6 +1953,32 @@ static const struct key session_keys[] = {
 	QOS_KEY(SE),
 };
 #undef SE
+
+/* The rest of the range se starts: copies of it, each on its own
+ * circuit and session IDs. Returns how many. */
+static int
+session_range(struct ctx *x, const config_setting_t *el, struct cfg_session *first)
+{
+	unsigned int i;
+
+	if ((unsigned long long)first->local_session_id + first->count - 1 > UINT32_MAX ||
+	    (unsigned long long)first->remote_session_id + first->count - 1 > UINT32_MAX)
+		return fail(x, el, "count = %u runs session IDs past %u", first->count, UINT32_MAX);
+	for (i = 1; i < first->count; i++) {
+		struct cfg_session *se = first + i;
+
+		*se = *first;
+		se->local_session_id += i;
+		se->remote_session_id += i;
+		if (range_name_at(x, el, se->name, sizeof(se->name), first->name, first->count, i) <
+			    0 ||
+		    name_hook(x, NULL, el, se) < 0 ||
+		    range_ac(x, el, &se->ac_vlan, &se->ac_inner_vlan, first->count, i) < 0 ||
+		    ac_claim(x, el, se) < 0 || local_id_hook(x, NULL, el, se) < 0)
+			return -1;
+	}
+	return (int)first->count - 1;
+}
 
 /*
  * The network port's MTU must take the session's encapsulation and a
@@ -1791,16 +2003,13 @@ session_done(struct ctx *x, const config_setting_t *el, void *elem)
 			    "port \"%s\" has mtu %u; this session's encapsulation and a minimum "
 			    "frame need %u",
 			    np->name, (unsigned int)np->mtu, need);
-	if (!(se->seq & CFG_SEQ_SEND))
-		return 0;
-	q = ac_split_queue(x, se->ac_port);
-	if (q != 0)
+	if ((se->seq & CFG_SEQ_SEND) && (q = ac_split_queue(x, se->ac_port)) != 0)
 		return fail(x, el,
 			    "sequencing \"%s\" needs every rx queue of port \"%s\" polled "
 			    "by one worker, but queue 0 is polled by workers[%u] and "
 			    "queue %u by workers[%u]",
 			    choice_name(seqs, se->seq), p->name, owner[0] - 1, q, owner[q] - 1);
-	return 0;
+	return session_range(x, el, se);
 }
 
 static int
@@ -1811,12 +2020,13 @@ sessions_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 
 	if (s == NULL)
 		return 0;
-	if (get_list(x, s, false, c->dp.max_vcs, " (dataplane.max_vcs)", &n) < 0)
+	if (get_range_list(x, s, c->dp.max_vcs, " (dataplane.max_vcs)", &n) < 0)
 		return -1;
 	if (n == 0)
 		return 0;
 	c->sessions = LIST_START(x, &x->sessions, "session", n, struct cfg_session);
-	if (c->sessions == NULL || dedup_init(x, &x->sess_id, n) < 0)
+	if (c->sessions == NULL || dedup_init(x, &x->sess_id, n) < 0 ||
+	    dedup_init(x, &x->ac_sess, n) < 0)
 		return -1;
 	c->n_sessions = n;
 	return parse_list(x, s, session_keys, N(session_keys), c->sessions, sizeof(*c->sessions),
@@ -2092,55 +2302,75 @@ static const struct choice call_types[] = {
 
 /* A canonical VLAN suffix, as "%u" prints one: 1..4094, no leading zero. */
 static unsigned int
-vlan_suffix(const char *v)
+vlan_suffix(const char *v, size_t len)
 {
 	unsigned int vlan = 0;
 	size_t i;
 
-	if (v[0] < '1' || v[0] > '9' || strlen(v) > 4)
+	if (len == 0 || len > 4 || v[0] < '1' || v[0] > '9')
 		return 0;
-	for (i = 0; v[i] != '\0'; i++) {
+	for (i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
 			return 0;
 		vlan = vlan * 10 + (unsigned int)(v[i] - '0');
 	}
-	return vlan <= VLAN_MAX ? vlan : 0;
-}
-
-/* The session whose circuit the cross-connect names port or port.vlan, or 0. */
-static unsigned int
-session_circuit(const struct ctx *x, const char *port, unsigned int vlan)
-{
-	int p = cfg_port_find(x->c, port);
-	unsigned int owner = p >= 0 ? x->ac_owner[p][vlan] : 0;
-
-	return owner <= x->c->n_sessions ? owner : 0;
+	return vlan <= VLAN_ID_MAX ? vlan : 0;
 }
 
 /*
- * Circuits share one namespace with the circuits of static sessions,
- * which are named "PORT" or "PORT.VLAN" (config/README.md).
+ * The session whose circuit has the name, as cfg_ac_name() makes it
+ * ("PORT", "PORT.VLAN", "PORT.VLAN.INNER"), or -1. Port names may hold
+ * dots themselves, so every split is tried.
  */
 static int
-circuit_name_hook(struct ctx *x, const struct key *k, const config_setting_t *s, void *obj)
+session_named(const struct ctx *x, const char *name)
 {
-	const struct cfg_circuit *ci = obj;
 	char port[CFG_NAME_MAX];
-	const char *dot = strrchr(ci->name, '.');
-	unsigned int vlan = 0, owner;
+	uint16_t tag[2] = {0, 0}; /* innermost first */
+	size_t len = strlen(name), d;
+	unsigned int n = 0, v;
+	int p, se;
 
-	if (name_hook(x, k, s, obj) < 0)
-		return -1;
-	owner = session_circuit(x, ci->name, 0);
-	if (owner == 0 && dot != NULL && (vlan = vlan_suffix(dot + 1)) != 0) {
-		snprintf(port, sizeof(port), "%.*s", (int)(dot - ci->name), ci->name);
-		owner = session_circuit(x, port, vlan);
+	for (;;) {
+		snprintf(port, sizeof(port), "%.*s", (int)len, name);
+		p = cfg_port_find(x->c, port);
+		if (p >= 0 && (se = session_on(x, ac_key((unsigned int)p, n == 2 ? tag[1] : tag[0],
+							 n == 2 ? tag[0] : 0))) >= 0)
+			return se;
+		for (d = len; d > 0 && name[d - 1] != '.'; d--)
+			;
+		if (n == 2 || d == 0 || (v = vlan_suffix(name + d, len - d)) == 0)
+			return -1;
+		tag[n++] = (uint16_t)v;
+		len = d - 1;
 	}
-	if (owner == 0)
+}
+
+/* Circuits share one namespace with the circuits of static sessions
+ * (config/README.md). */
+static int
+circuit_name_claim(struct ctx *x, const config_setting_t *s, struct cfg_circuit *ci)
+{
+	int se;
+
+	if (name_hook(x, NULL, s, ci) < 0)
+		return -1;
+	se = session_named(x, ci->name);
+	if (se < 0)
 		return 0;
 	return fail(x, s, "\"%s\" is already the name of the circuit of session \"%s\" (line %d)",
-		    ci->name, elem_name(&x->sessions, owner - 1),
-		    elem_line(&x->sessions, owner - 1));
+		    ci->name, elem_name(&x->sessions, (unsigned int)se),
+		    elem_line(&x->sessions, (unsigned int)se));
+}
+
+static int
+circuit_name_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_circuit *ci = obj;
+
+	if (range_name(x, s, ci->name, sizeof(ci->name), ci->count) < 0)
+		return -1;
+	return circuit_name_claim(x, s, ci);
 }
 
 static bool
@@ -2154,15 +2384,12 @@ end_id_eq(const void *arr, unsigned int a, unsigned int b)
 
 /* A peer's request names a circuit by (Remote End ID, PW type). */
 static int
-end_id_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+end_id_claim(struct ctx *x, const config_setting_t *s, const struct cfg_circuit *ci)
 {
-	struct cfg_circuit *ci = obj;
 	const struct cfg_circuit *other;
 	char q[QUOTE_LEN];
 	unsigned int prev;
 
-	if (s == NULL)
-		snprintf(ci->remote_end_id, sizeof(ci->remote_end_id), "%s", ci->name);
 	if (!dedup_seen(&x->end_id,
 			hash(ci->remote_end_id, strlen(ci->remote_end_id)) ^ ci->pw_type, end_id_eq,
 			x->c->circuits, (unsigned int)(ci - x->c->circuits), &prev))
@@ -2173,6 +2400,18 @@ end_id_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 		    "(line %d)",
 		    quote(q, ci->remote_end_id), choice_name(pw_types, ci->pw_type), other->name,
 		    other->line);
+}
+
+static int
+end_id_hook(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s, void *obj)
+{
+	struct cfg_circuit *ci = obj;
+
+	if (s == NULL)
+		snprintf(ci->remote_end_id, sizeof(ci->remote_end_id), "%s", ci->name);
+	else if (range_name(x, s, ci->remote_end_id, sizeof(ci->remote_end_id), ci->count) < 0)
+		return -1;
+	return end_id_claim(x, s, ci);
 }
 
 static int
@@ -2236,6 +2475,7 @@ circuit_seq_hook(struct ctx *x, UNUSED const struct key *k, const config_setting
 
 #define CI struct cfg_circuit
 static const struct key circuit_keys[] = {
+	KEY_INT("count", false, CI, count, 1, RANGE_MAX, 1, NULL),
 	KEY_STR("name", true, CI, name, NAME_CHARS, NULL, circuit_name_hook),
 	AC_KEYS(CI),
 	KEY_STR("remote_end_id", false, CI, remote_end_id, OCTETS, "", end_id_hook),
@@ -2250,6 +2490,28 @@ static const struct key circuit_keys[] = {
 };
 #undef CI
 
+/* The rest of the range ci starts, like session_range(). */
+static int
+circuit_range(struct ctx *x, const config_setting_t *el, struct cfg_circuit *first)
+{
+	unsigned int i;
+
+	for (i = 1; i < first->count; i++) {
+		struct cfg_circuit *ci = first + i;
+
+		*ci = *first;
+		if (range_name_at(x, el, ci->name, sizeof(ci->name), first->name, first->count, i) <
+			    0 ||
+		    range_name_at(x, el, ci->remote_end_id, sizeof(ci->remote_end_id),
+				  first->remote_end_id, first->count, i) < 0 ||
+		    range_ac(x, el, &ci->ac_vlan, &ci->ac_inner_vlan, first->count, i) < 0 ||
+		    circuit_name_claim(x, el, ci) < 0 || ac_claim(x, el, ci) < 0 ||
+		    end_id_claim(x, el, ci) < 0)
+			return -1;
+	}
+	return (int)first->count - 1;
+}
+
 static int
 circuit_done(struct ctx *x, const config_setting_t *el, void *elem)
 {
@@ -2257,7 +2519,7 @@ circuit_done(struct ctx *x, const config_setting_t *el, void *elem)
 
 	ci->line = (int)config_setting_source_line(el);
 	ci->send_seq_ok = ac_split_queue(x, ci->ac_port) == 0;
-	return 0;
+	return circuit_range(x, el, ci);
 }
 
 /* After sessions: circuits share their ACs and dataplane.max_vcs. */
@@ -2272,14 +2534,15 @@ circuits_fn(struct ctx *x, UNUSED const struct key *k, const config_setting_t *s
 		return 0;
 	snprintf(why, sizeof(why), " (dataplane.max_vcs = %u, less %u sessions)", c->dp.max_vcs,
 		 c->n_sessions);
-	if (get_list(x, s, false, max, c->n_sessions != 0 ? why : " (dataplane.max_vcs)", &n) < 0)
+	if (get_range_list(x, s, max, c->n_sessions != 0 ? why : " (dataplane.max_vcs)", &n) < 0)
 		return -1;
 	if (n == 0)
 		return 0;
 	if (!c->l2tp.enabled)
 		return fail(x, s, "need the l2tp group, which runs the L2TPv3 control protocol");
 	c->circuits = LIST_START(x, &x->circuits, "circuit", n, struct cfg_circuit);
-	if (c->circuits == NULL || dedup_init(x, &x->end_id, n) < 0)
+	if (c->circuits == NULL || dedup_init(x, &x->end_id, n) < 0 ||
+	    dedup_init(x, &x->ac_circ, n) < 0)
 		return -1;
 	c->n_circuits = n;
 	return parse_list(x, s, circuit_keys, N(circuit_keys), c->circuits, sizeof(*c->circuits),
@@ -2444,6 +2707,8 @@ cfg_load_string(const char *text, const char *source, struct cfg *c, char *err, 
 	free(x->neigh.slot);
 	free(x->sess_id.slot);
 	free(x->end_id.slot);
+	free(x->ac_sess.slot);
+	free(x->ac_circ.slot);
 	free(x->ports.names.slot);
 	free(x->sessions.names.slot);
 	free(x->peers.names.slot);
@@ -2521,6 +2786,20 @@ cfg_free(struct cfg *c)
 	free(c->l2tp.peers);
 	free(c->circuits);
 	memset(c, 0, sizeof(*c));
+}
+
+void
+cfg_ac_name(const struct cfg *c, unsigned int port, uint16_t vlan, uint16_t inner, char *buf,
+	    size_t len)
+{
+	const char *p = c->ports[port].name;
+
+	if (inner != 0)
+		snprintf(buf, len, "%s.%u.%u", p, vlan, inner);
+	else if (vlan != 0)
+		snprintf(buf, len, "%s.%u", p, vlan);
+	else
+		snprintf(buf, len, "%s", p);
 }
 
 int

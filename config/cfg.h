@@ -82,6 +82,7 @@ struct cfg_port {
 	uint16_t mtu;
 	bool has_mac;
 	uint8_t mac[6];
+	uint16_t qinq_tpid; /* access ports: the TPID of the S-tags we put on */
 	/* network ports only; family 0 when absent */
 	struct vcs_prefix ipv4;
 	struct vcs_addr ipv4_gateway;
@@ -115,8 +116,10 @@ struct cfg_flowspec {
 
 struct cfg_session {
 	char name[CFG_NAME_MAX];
-	unsigned int ac_port; /* index into cfg.ports (an access port) */
-	uint16_t ac_vlan;     /* 0: the whole port */
+	unsigned int count;	/* of the range this one comes from (config/README.md) */
+	unsigned int ac_port;	/* index into cfg.ports (an access port) */
+	uint16_t ac_vlan;	/* 0: the whole port */
+	uint16_t ac_inner_vlan; /* 0: none; else QinQ with ac_vlan the S-tag */
 	enum l2tp_pw_type pw_type;
 	enum l2tp_encap encap;
 	uint16_t udp_local_port;
@@ -195,10 +198,12 @@ struct cfg_l2tp {
  */
 struct cfg_circuit {
 	char name[CFG_NAME_MAX]; /* not a static session's circuit name either */
+	unsigned int count;	 /* of the range this one comes from */
 	/* what a peer's ICRQ or OCRQ names; default: name. 1..63 octets, any but NUL */
 	char remote_end_id[CFG_END_ID_MAX];
-	unsigned int ac_port; /* index into cfg.ports (an access port) */
-	uint16_t ac_vlan;     /* 0: the whole port */
+	unsigned int ac_port;	/* index into cfg.ports (an access port) */
+	uint16_t ac_vlan;	/* 0: the whole port */
+	uint16_t ac_inner_vlan; /* 0: none; else QinQ with ac_vlan the S-tag */
 	enum l2tp_pw_type pw_type;
 	int peer;	     /* index into l2tp.peers; -1: any peer may call */
 	bool call;	     /* we place the call (needs peer) */
@@ -238,5 +243,12 @@ void cfg_free(struct cfg *c);
 
 /* Index of the port called name, or -1. */
 int cfg_port_find(const struct cfg *c, const char *name);
+
+/* The name of an attachment circuit: "PORT", "PORT.VLAN" or
+ * "PORT.VLAN.INNER" (also what a peer's Remote End ID says for a static
+ * session's circuit). */
+#define CFG_AC_NAME_MAX (CFG_NAME_MAX + 10)
+void cfg_ac_name(const struct cfg *c, unsigned int port, uint16_t vlan, uint16_t inner, char *buf,
+		 size_t len);
 
 #endif

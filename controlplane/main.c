@@ -302,7 +302,8 @@ on_xc_service(void *arg)
 }
 
 /* The circuits the cross-connect owns: each static session's, named as a
- * Remote End ID would address it ("port" or "port.vlan"), offered to the
+ * Remote End ID would address it ("port", "port.vlan"
+ * or "port.vlan.inner"), offered to the
  * static MCM; and those offered to L2TPv3 peers. */
 static struct xc_circuit *
 circuits_of(const struct cfg *c, unsigned int *n)
@@ -315,15 +316,12 @@ circuits_of(const struct cfg *c, unsigned int *n)
 		const struct cfg_session *s = &c->sessions[i];
 		struct xc_circuit *x = &xcs[(*n)++];
 
-		if (s->ac_vlan != 0)
-			snprintf(x->name, sizeof(x->name), "%s.%u", c->ports[s->ac_port].name,
-				 s->ac_vlan);
-		else
-			snprintf(x->name, sizeof(x->name), "%s", c->ports[s->ac_port].name);
+		cfg_ac_name(c, s->ac_port, s->ac_vlan, s->ac_inner_vlan, x->name, sizeof(x->name));
 		x->family = CM_AF_L2TP_STATIC;
 		x->pw_type = s->pw_type;
 		x->circuit.port = (uint16_t)s->ac_port;
 		x->circuit.vlan = s->ac_vlan;
+		x->circuit.inner_vlan = s->ac_inner_vlan;
 		cm_flowspec_none(&x->transmit);
 		cm_flowspec_none(&x->receive);
 	}
@@ -336,6 +334,7 @@ circuits_of(const struct cfg *c, unsigned int *n)
 		x->pw_type = ci->pw_type;
 		x->circuit.port = (uint16_t)ci->ac_port;
 		x->circuit.vlan = ci->ac_vlan;
+		x->circuit.inner_vlan = ci->ac_inner_vlan;
 		if (ci->peer >= 0)
 			snprintf(x->peer, sizeof(x->peer), "%s", c->l2tp.peers[ci->peer].name);
 		x->call = ci->call;

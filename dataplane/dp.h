@@ -86,8 +86,9 @@ struct dp_meter {
 /* What a VC carries: the media parameters of an L2TPv3 Ethernet PW. */
 struct dp_vc_params {
 	/* attachment circuit */
-	uint16_t ac_port; /* dp port index of an access port */
-	uint16_t ac_vlan; /* 1..4094, or 0 for the whole port */
+	uint16_t ac_port;	/* dp port index of an access port */
+	uint16_t ac_vlan;	/* 1..4094, or 0 for the whole port */
+	uint16_t ac_inner_vlan; /* 1..4094 with ac_vlan: QinQ (S-tag ac_vlan) */
 	enum l2tp_pw_type pw_type;
 	/* pseudowire */
 	enum l2tp_encap encap;

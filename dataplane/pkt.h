@@ -271,23 +271,34 @@ pkt_classify_net(const uint8_t *p, uint32_t avail, uint32_t len, bool verify_csu
 	}
 }
 
-/* The VLAN ID an AC frame is classified by: 0 when untagged or
- * priority-tagged. Returns -1 for a frame too short to be Ethernet. */
+/*
+ * The tags an AC frame is classified by: the outer VID (TPID 802.1Q,
+ * 802.1ad, or the pre-standard 0x9100) and, behind it, an 802.1Q tag's
+ * VID; 0 where there is no tag (or a priority tag, VID 0). Returns -1
+ * for a frame too short for what it announces.
+ */
 static inline int
-pkt_ac_vlan(const uint8_t *p, uint32_t len)
+pkt_ac_tags(const uint8_t *p, uint32_t len, uint16_t *vlan, uint16_t *inner)
 {
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
-	const struct rte_vlan_hdr *vh;
+	const struct rte_vlan_hdr *vh = (const struct rte_vlan_hdr *)(eth + 1);
 
+	*vlan = *inner = 0;
 	if (unlikely(len < sizeof(*eth)))
 		return -1;
 	if (eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_VLAN) &&
-	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_QINQ))
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_QINQ) &&
+	    eth->ether_type != RTE_BE16(RTE_ETHER_TYPE_QINQ1))
 		return 0;
 	if (unlikely(len < sizeof(*eth) + sizeof(*vh)))
 		return -1;
-	vh = (const struct rte_vlan_hdr *)(eth + 1);
-	return rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+	*vlan = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+	if (vh->eth_proto != RTE_BE16(RTE_ETHER_TYPE_VLAN))
+		return 0;
+	if (unlikely(len < sizeof(*eth) + 2 * sizeof(*vh)))
+		return -1;
+	*inner = rte_be_to_cpu_16(vh[1].vlan_tci) & 0xfff;
+	return 0;
 }
 
 /* Fold a 32-bit one's complement sum to 16 bits. */
@@ -342,11 +353,12 @@ pkt_encap(struct rte_mbuf *m, const struct vc_fp *fp, uint64_t nh_mac, uint32_t 
 	uint32_t frame_len, ip_len;
 	uint8_t *h;
 
-	if (fp->flags & VC_F_VLAN_STRIP) {
+	/* the circuit's tags, which the frame has: it was classified by them */
+	if (fp->ac_strip != 0) {
 		uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
 
-		memmove(f + sizeof(struct rte_vlan_hdr), f, 2 * RTE_ETHER_ADDR_LEN);
-		rte_pktmbuf_adj(m, sizeof(struct rte_vlan_hdr));
+		memmove(f + fp->ac_strip, f, 2 * RTE_ETHER_ADDR_LEN);
+		rte_pktmbuf_adj(m, fp->ac_strip);
 	}
 	frame_len = rte_pktmbuf_pkt_len(m);
 	if (unlikely(frame_len > fp->max_frame))
@@ -433,6 +445,19 @@ pkt_seq_accept(uint32_t *expected, uint16_t *out_of_seq, uint32_t seq, uint32_t 
 	return true;
 }
 
+/* Inserts len bytes of tags after the MAC addresses of frame m. */
+static inline bool
+pkt_insert_tags(struct rte_mbuf *m, const void *tags, uint8_t len)
+{
+	uint8_t *f = (uint8_t *)rte_pktmbuf_prepend(m, len);
+
+	if (unlikely(f == NULL))
+		return false;
+	memmove(f, f + len, 2 * RTE_ETHER_ADDR_LEN);
+	memcpy(f + 2 * RTE_ETHER_ADDR_LEN, tags, len);
+	return true;
+}
+
 /*
  * Decapsulate a classified data packet of the session fp: check
  * transport, peer, cookie and sequence number, strip everything up to
@@ -485,26 +510,18 @@ pkt_decap(struct rte_mbuf *m, const struct vc_fp *fp, const struct pkt_net *np, 
 	    rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - inner)) != 0)
 		return DP_DEC_DROP_TRUNCATED;
 
-	if (fp->flags & (VC_F_VLAN_PUSH | VC_F_VLAN_REWRITE)) {
+	if (fp->flags & VC_F_VLAN_REWRITE) {
 		struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+		rte_be16_t tag[2] = {RTE_BE16(RTE_ETHER_TYPE_VLAN), fp->ac_vlan_tci};
 
-		if (fp->flags & VC_F_VLAN_REWRITE &&
-		    eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN)) {
+		if (eth->ether_type == RTE_BE16(RTE_ETHER_TYPE_VLAN))
 			vh->vlan_tci = (vh->vlan_tci & RTE_BE16(0xf000)) | fp->ac_vlan_tci;
-		} else {
-			uint8_t *f = (uint8_t *)rte_pktmbuf_prepend(m, sizeof(*vh));
-
-			if (unlikely(f == NULL))
-				return DP_DEC_DROP_TRUNCATED;
-			memmove(f, f + sizeof(*vh), 2 * RTE_ETHER_ADDR_LEN);
-			eth = (struct rte_ether_hdr *)f;
-			vh = (struct rte_vlan_hdr *)(eth + 1);
-			/* vh->eth_proto already holds the inner EtherType */
-			eth->ether_type = RTE_BE16(RTE_ETHER_TYPE_VLAN);
-			vh->vlan_tci = fp->ac_vlan_tci;
-		}
+		else if (unlikely(!pkt_insert_tags(m, tag, sizeof(tag))))
+			return DP_DEC_DROP_TRUNCATED;
 	}
+	if (fp->ac_push != 0 && unlikely(!pkt_insert_tags(m, fp->ac_tags, fp->ac_push)))
+		return DP_DEC_DROP_TRUNCATED;
 	return DP_DEC_DROP_MAX;
 }
 

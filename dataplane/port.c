@@ -179,6 +179,7 @@ port_init(struct dp_port *p, uint8_t index, const struct cfg_port *cp, unsigned 
 	p->index = index;
 	p->network = cp->role == CFG_PORT_NETWORK;
 	p->mtu = cp->mtu;
+	p->qinq_tpid = rte_cpu_to_be_16(cp->qinq_tpid);
 	p->n_rxq = cp->rx_queues;
 	p->n_txq = (uint16_t)(n_workers + (p->network ? 1 : 0));
 	p->ctrl_txq = (uint16_t)n_workers;

@@ -29,7 +29,8 @@ struct dp_port {
 	uint16_t n_txq;
 	uint16_t ctrl_txq; /* network ports: the control thread's TX queue */
 	uint16_t mtu;
-	bool csum_offload; /* IPv4 header and UDP checksums done by the NIC */
+	bool csum_offload;    /* IPv4 header and UDP checksums done by the NIC */
+	rte_be16_t qinq_tpid; /* access ports: the TPID of the S-tags we push */
 	struct rte_ether_addr mac;
 	/* network ports: our addresses, in network byte order */
 	bool has_v4, has_v6;

@@ -235,6 +235,7 @@ tel_vc(const char *cmd __rte_unused, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "state", dp_vc_is_active(vc) ? "active" : "inactive");
 	rte_tel_data_add_dict_string(d, "ac_port", dp_port_name(dp, p->ac_port));
 	rte_tel_data_add_dict_u64(d, "ac_vlan", p->ac_vlan);
+	rte_tel_data_add_dict_u64(d, "ac_inner_vlan", p->ac_inner_vlan);
 	rte_tel_data_add_dict_string(d, "encap", p->encap == L2TP_ENCAP_UDP ? "udp" : "ip");
 	rte_tel_data_add_dict_string(d, "local", addr_format(&p->local, buf, sizeof(buf)));
 	rte_tel_data_add_dict_string(d, "remote", addr_format(&p->remote, buf, sizeof(buf)));

@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_rcu_qsbr.h>
 
+#include "ac_tbl.h"
 #include "dp_priv.h"
 #include "log.h"
 #include "neigh.h"
@@ -40,8 +41,9 @@ struct dp_vc {
 	uint64_t ctrl_no_route, ctrl_tx_full;
 };
 
-/* One unlinking waiting for its grace period: a record to free, table
- * slots to release and, for a deactivation, a VC to complete. */
+/* One unlinking waiting for its grace period: a record to free, session
+ * table key slots to release and, for a deactivation, a VC to complete.
+ * (Circuit table slots are plain pointers, cleared at once.) */
 struct vc_retire {
 	TAILQ_ENTRY(vc_retire) link;
 	uint64_t token;
@@ -66,7 +68,7 @@ struct vc_store {
 	uint32_t *free_fps;
 	unsigned int n_fps, n_free_fps;
 	struct rte_hash *sid_map; /* local session ID -> dp_vc, uniqueness only */
-	struct rte_hash *ac_map;  /* (port, VLAN) -> dp_vc */
+	struct rte_hash *ac_map;  /* (port, VLAN, inner VLAN) -> dp_vc */
 	struct vc_retire_list retiring, ready;
 	unsigned int n_retiring;
 	struct dp_vc_stats retired; /* VCs since deleted or reused */
@@ -292,6 +294,50 @@ vc_hdr_set_len(struct vc_fp *fp, const struct dp_port *net, size_t len)
 	return 0;
 }
 
+/* Appends one tag (TPID, VID) to what decap inserts. */
+static void
+vc_fp_push_tag(struct vc_fp *fp, rte_be16_t tpid, uint16_t vid)
+{
+	rte_be16_t tci = rte_cpu_to_be_16(vid);
+
+	memcpy(fp->ac_tags + fp->ac_push, &tpid, 2);
+	memcpy(fp->ac_tags + fp->ac_push + 2, &tci, 2);
+	fp->ac_push += 4;
+}
+
+/*
+ * What happens to the circuit's tags. PW type Ethernet: every tag of
+ * the circuit's key is removed on encap and put back on decap. Ethernet
+ * VLAN: the innermost one is carried, its VID set to the circuit's on
+ * decap (RFC 4448 §4.4.1); an S-tag in front of it is removed and put
+ * back.
+ */
+static void
+vc_fp_tags(struct vc_fp *fp, const struct dp_vc_params *p, const struct dp_port *ac)
+{
+	bool carry = p->pw_type == L2TP_PW_ETH_VLAN;
+
+	if (p->ac_vlan == 0)
+		return;
+	if (p->ac_inner_vlan == 0) {
+		if (carry) {
+			fp->flags |= VC_F_VLAN_REWRITE;
+			fp->ac_vlan_tci = rte_cpu_to_be_16(p->ac_vlan);
+			return;
+		}
+		vc_fp_push_tag(fp, RTE_BE16(RTE_ETHER_TYPE_VLAN), p->ac_vlan);
+	} else {
+		vc_fp_push_tag(fp, ac->qinq_tpid, p->ac_vlan);
+		if (carry) {
+			fp->flags |= VC_F_VLAN_REWRITE;
+			fp->ac_vlan_tci = rte_cpu_to_be_16(p->ac_inner_vlan);
+		} else {
+			vc_fp_push_tag(fp, RTE_BE16(RTE_ETHER_TYPE_VLAN), p->ac_inner_vlan);
+		}
+	}
+	fp->ac_strip = fp->ac_push;
+}
+
 int
 vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 	    const struct dp_port *ac, const struct dp_port *net, struct neigh *nh)
@@ -345,11 +391,7 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 	memcpy(fp->rx_cookie, p->local_cookie, p->local_cookie_len);
 	fp->seq_window = VC_SEQ_WINDOW;
 	fp->seq_resync = VC_SEQ_RESYNC;
-	if (p->ac_vlan != 0) {
-		fp->ac_vlan_tci = rte_cpu_to_be_16(p->ac_vlan);
-		fp->flags |= p->pw_type == L2TP_PW_ETH_VLAN ? VC_F_VLAN_REWRITE
-							    : VC_F_VLAN_STRIP | VC_F_VLAN_PUSH;
-	}
+	vc_fp_tags(fp, p, ac);
 	if (p->remote_down)
 		fp->flags |= VC_F_REMOTE_DOWN;
 	if (vc_meter_build(&fp->enc_meter, &fp->enc_meter_gen, &p->enc_meter) < 0 ||
@@ -361,7 +403,8 @@ vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 static bool
 vc_params_valid(const struct dp *dp, const struct dp_vc_params *p)
 {
-	if (p->ac_port >= dp->n_ports || dp->ports[p->ac_port].network || p->ac_vlan > 4094)
+	if (p->ac_port >= dp->n_ports || dp->ports[p->ac_port].network || p->ac_vlan > 4094 ||
+	    p->ac_inner_vlan > 4094 || (p->ac_inner_vlan != 0 && p->ac_vlan == 0))
 		return false;
 	if (p->pw_type != L2TP_PW_ETH && p->pw_type != L2TP_PW_ETH_VLAN)
 		return false;
@@ -390,18 +433,11 @@ vc_params_valid(const struct dp *dp, const struct dp_vc_params *p)
 	return !p->seq_send || __builtin_popcountll(dp->port_workers[p->ac_port]) <= 1;
 }
 
-static uint64_t
-vc_workers_of(const struct dp *dp, const struct dp_vc *vc)
-{
-	return dp->port_workers[vc->p.ac_port] | dp->port_workers[vc->net_port];
-}
-
 /* Publish fp under the VC's keys in every worker that can receive it.
  * On an active VC the keys exist and only their data changes. */
 static int
 vc_publish(struct dp *dp, struct dp_vc *vc, struct vc_fp *fp)
 {
-	uint32_t ac_key = vc_ac_key(vc->p.ac_port, vc->p.ac_vlan);
 	uint32_t sid = vc->p.local_session_id;
 	unsigned int w;
 	int rc;
@@ -410,7 +446,8 @@ vc_publish(struct dp *dp, struct dp_vc *vc, struct vc_fp *fp)
 		struct worker *wk = dp->workers[w];
 
 		if (dp->port_workers[vc->p.ac_port] & UINT64_C(1) << w) {
-			rc = rte_hash_add_key_data(wk->ac_tbl, &ac_key, fp);
+			rc = ac_tbl_set(wk->ac_tbl, (uint8_t)vc->p.ac_port, vc->p.ac_vlan,
+					vc->p.ac_inner_vlan, fp);
 			if (rc < 0)
 				return rc;
 		}
@@ -429,27 +466,22 @@ static int
 vc_unpublish(struct dp *dp, struct dp_vc *vc, struct vc_fp *fp, struct dp_vc *done_vc)
 {
 	struct vc_store *s = dp->vcs;
-	uint32_t ac_key = vc_ac_key(vc->p.ac_port, vc->p.ac_vlan);
 	uint32_t sid = vc->p.local_session_id;
-	uint64_t mask = vc_workers_of(dp, vc);
+	uint64_t mask = dp->port_workers[vc->net_port];
 	struct vc_retire *r;
 	unsigned int w;
 	int32_t pos;
 
-	r = malloc(sizeof(*r) + 2 * (size_t)__builtin_popcountll(mask) * sizeof(r->pos[0]));
+	r = malloc(sizeof(*r) + (size_t)__builtin_popcountll(mask) * sizeof(r->pos[0]));
 	if (r == NULL)
 		return -ENOMEM;
 	r->n_pos = 0;
 	for (w = 0; w < dp->n_workers; w++) {
 		struct worker *wk = dp->workers[w];
 
-		if (dp->port_workers[vc->p.ac_port] & UINT64_C(1) << w) {
-			pos = rte_hash_del_key(wk->ac_tbl, &ac_key);
-			if (pos >= 0) {
-				r->pos[r->n_pos].h = wk->ac_tbl;
-				r->pos[r->n_pos++].pos = pos;
-			}
-		}
+		if (dp->port_workers[vc->p.ac_port] & UINT64_C(1) << w)
+			ac_tbl_clear(wk->ac_tbl, (uint8_t)vc->p.ac_port, vc->p.ac_vlan,
+				     vc->p.ac_inner_vlan);
 		if (dp->port_workers[vc->net_port] & UINT64_C(1) << w) {
 			pos = rte_hash_del_key(wk->net_tbl, &sid);
 			if (pos >= 0) {
@@ -525,7 +557,7 @@ vc_activate_fresh(struct dp *dp, struct dp_vc *vc, const struct dp_vc_params *p,
 		  struct vc_fp *fp)
 {
 	struct vc_store *s = dp->vcs;
-	uint32_t ac_key = vc_ac_key(p->ac_port, p->ac_vlan);
+	uint32_t ac_key = vc_ac_key(p->ac_port, p->ac_vlan, p->ac_inner_vlan);
 	uint32_t sid = p->local_session_id;
 
 	if (rte_hash_lookup(s->sid_map, &sid) >= 0 || rte_hash_lookup(s->ac_map, &ac_key) >= 0)
@@ -619,6 +651,7 @@ dp_vc_activate(struct dp_vc *vc, const struct dp_vc_params *p)
 		return -ENETUNREACH;
 	if (vc->state == VC_ACTIVE &&
 	    (p->ac_port != vc->p.ac_port || p->ac_vlan != vc->p.ac_vlan ||
+	     p->ac_inner_vlan != vc->p.ac_inner_vlan ||
 	     p->local_session_id != vc->p.local_session_id || net_port != vc->net_port))
 		return -EINVAL;
 	nh = neigh_get(dp->ports[net_port].neigh, &nh_addr);
@@ -653,7 +686,7 @@ dp_vc_deactivate(struct dp_vc *vc, dp_vc_done_fn done, void *arg)
 {
 	struct dp *dp = vc->dp;
 	struct vc_store *s = dp->vcs;
-	uint32_t ac_key = vc_ac_key(vc->p.ac_port, vc->p.ac_vlan);
+	uint32_t ac_key = vc_ac_key(vc->p.ac_port, vc->p.ac_vlan, vc->p.ac_inner_vlan);
 	uint32_t sid = vc->p.local_session_id;
 	int rc;
 

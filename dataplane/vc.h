@@ -43,11 +43,9 @@ enum vc_flags {
 	VC_F_L2SS = 1u << 3,
 	VC_F_SEQ_SEND = 1u << 4,
 	VC_F_SEQ_RECV = 1u << 5,
-	VC_F_VLAN_STRIP = 1u << 6,   /* encap: drop the AC's tag (PW type Ethernet) */
-	VC_F_VLAN_PUSH = 1u << 7,    /* decap: add the AC's tag (PW type Ethernet) */
-	VC_F_VLAN_REWRITE = 1u << 8, /* decap: set the AC's VID (PW type Ethernet VLAN) */
-	VC_F_REMOTE_DOWN = 1u << 9,
-	VC_F_CSUM_OFFLOAD = 1u << 10, /* the network port computes checksums */
+	VC_F_VLAN_REWRITE = 1u << 6, /* decap: set the carried tag's VID (PW type Ethernet VLAN) */
+	VC_F_REMOTE_DOWN = 1u << 7,
+	VC_F_CSUM_OFFLOAD = 1u << 8, /* the network port computes checksums */
 };
 
 /* What a worker needs to carry a VC's packets; read-only once published. */
@@ -58,7 +56,13 @@ struct vc_fp {
 	uint16_t net_port_id;
 	uint8_t ac_port; /* dp port indices, for the TX buffers */
 	uint8_t net_port;
-	rte_be16_t ac_vlan_tci; /* tag pushed or rewritten on decap */
+	/* The circuit's tags: the ones its key has are removed on encap,
+	 * except the one a PW of type Ethernet VLAN carries, whose VID is
+	 * set on decap; the others are put back in front of it. */
+	uint8_t ac_strip;	/* encap: tag bytes removed after the MACs */
+	uint8_t ac_push;	/* decap: tag bytes inserted after the MACs */
+	uint8_t ac_tags[8];	/* what is inserted: TPID and TCI, outer first */
+	rte_be16_t ac_vlan_tci; /* VC_F_VLAN_REWRITE: the carried tag's TCI */
 	/* decap checks */
 	rte_be16_t udp_local_port, udp_remote_port;
 	uint8_t rx_cookie_len;
@@ -186,11 +190,11 @@ int vc_hdr_set_len(struct vc_fp *fp, const struct dp_port *net, size_t len);
 int vc_fp_build(struct vc_fp *fp, uint32_t index, const struct dp_vc_params *p,
 		const struct dp_port *ac, const struct dp_port *net, struct neigh *nh);
 
-/* Keys of the per-worker tables. */
+/* Key of the control thread's map of the circuits in use. */
 static inline uint32_t
-vc_ac_key(uint16_t port, uint16_t vlan)
+vc_ac_key(uint16_t port, uint16_t vlan, uint16_t inner)
 {
-	return (uint32_t)port << 16 | vlan;
+	return (uint32_t)port << 24 | (uint32_t)vlan << 12 | inner;
 }
 
 #endif

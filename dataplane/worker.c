@@ -15,6 +15,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "ac_tbl.h"
 #include "dp_priv.h"
 #include "log.h"
 #include "neigh.h"
@@ -258,52 +259,46 @@ worker_net_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf *
 	}
 }
 
-/* A frame whose VLAN has no VC of its own may belong to the port's
- * whole-port VC: looked up once per burst, at the first such frame. */
-static inline const struct vc_fp *
-worker_ac_fallback(struct worker *w, uint8_t port, uint32_t key, const struct vc_fp **whole,
-		   bool *looked)
-{
-	uint32_t whole_key = vc_ac_key(port, 0);
-	void *fp;
-
-	if (key == whole_key)
-		return NULL;
-	if (!*looked) {
-		*looked = true;
-		*whole = rte_hash_lookup_data(w->ac_tbl, &whole_key, &fp) < 0 ? NULL : fp;
-	}
-	return *whole;
-}
-
+/*
+ * Frames from attachment circuits, in passes over the burst so that the
+ * loads of each pass were prefetched by the one before: the tags and
+ * the table slots they select, then the VC records, then their state.
+ */
 static void
 worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **pkts, uint16_t n)
 {
+	const struct ac_port *ap = w->ac_tbl->port[q->port];
 	struct rte_mbuf *frames[BURST_MAX];
-	uint32_t keys[BURST_MAX];
-	const void *kp[BURST_MAX];
-	void *fps[BURST_MAX];
-	const struct vc_fp *whole = NULL;
-	bool whole_looked = false;
-	uint64_t hits = 0, now;
+	const struct vc_fp *fps[BURST_MAX];
+	uint16_t vlan[BURST_MAX], inner[BURST_MAX];
 	unsigned int nf = 0, i;
+	uint64_t now;
 
+	for (i = 0; i < PREFETCH_AHEAD && i < n; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
-		int vlan =
-			pkt_ac_vlan(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m));
 
-		if (unlikely(vlan < 0)) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		if (unlikely(pkt_ac_tags(rte_pktmbuf_mtod(m, const uint8_t *),
+					 rte_pktmbuf_data_len(m), &vlan[nf], &inner[nf]) < 0)) {
 			worker_drop(w, m, DP_DROP_MALFORMED);
 			continue;
 		}
-		keys[nf] = vc_ac_key(q->port, (uint16_t)vlan);
-		kp[nf] = &keys[nf];
+		rte_prefetch0(ac_tbl_slot(ap, vlan[nf], inner[nf]));
 		frames[nf++] = m;
 	}
-	if (nf == 0)
-		return;
-	rte_hash_lookup_bulk_data(w->ac_tbl, kp, nf, &hits, fps);
+	for (i = 0; i < nf; i++) {
+		fps[i] = ac_tbl_lookup(ap, vlan[i], inner[i]);
+		if (fps[i] != NULL) {
+			rte_prefetch0(fps[i]);
+			rte_prefetch0(fps[i]->hdr);
+		}
+	}
+	for (i = 0; i < nf; i++)
+		if (fps[i] != NULL)
+			rte_prefetch0(&w->vcs[fps[i]->index].enc);
 	now = rte_rdtsc();
 	for (i = 0; i < nf; i++) {
 		struct rte_mbuf *m = frames[i];
@@ -312,12 +307,9 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 		enum dp_enc_drop r;
 		uint64_t mac;
 
-		if (!(hits >> i & 1)) {
-			fp = worker_ac_fallback(w, q->port, keys[i], &whole, &whole_looked);
-			if (fp == NULL) {
-				worker_drop(w, m, DP_DROP_UNKNOWN_AC);
-				continue;
-			}
+		if (fp == NULL) {
+			worker_drop(w, m, DP_DROP_UNKNOWN_AC);
+			continue;
 		}
 		ws = &w->vcs[fp->index];
 		if (unlikely(fp->flags & VC_F_REMOTE_DOWN)) {
@@ -469,7 +461,8 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 	int socket = (int)rte_lcore_to_socket_id(lcore);
 	char name[RTE_RING_NAMESIZE];
 	struct worker *w;
-	bool ac = false, net = false;
+	uint64_t ac = 0;
+	bool net = false;
 	unsigned int i;
 
 	w = rte_zmalloc_socket("worker", sizeof(*w), RTE_CACHE_LINE_SIZE, socket);
@@ -484,7 +477,7 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 		if (dp->ports[i].network)
 			net = true;
 		else
-			ac = true;
+			ac |= UINT64_C(1) << i;
 	}
 	w->vcs = rte_zmalloc_socket("vc_wstate", (size_t)max_vcs * sizeof(*w->vcs),
 				    RTE_CACHE_LINE_SIZE, socket);
@@ -496,12 +489,12 @@ worker_create(struct dp *dp, unsigned int index, unsigned int lcore, unsigned in
 	w->punt = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
 	snprintf(name, sizeof(name), "inject_w%u", index);
 	w->inject = rte_ring_create(name, punt_size, socket, RING_F_SP_ENQ | RING_F_SC_DEQ);
-	if (ac)
-		w->ac_tbl = worker_table("ac", index, table_size, socket);
+	if (ac != 0)
+		w->ac_tbl = ac_tbl_create(ac, socket);
 	if (net)
 		w->net_tbl = worker_table("net", index, table_size, socket);
 	if (w->vcs == NULL || w->ctrl_dropped == NULL || w->punt == NULL || w->inject == NULL ||
-	    (ac && w->ac_tbl == NULL) || (net && w->net_tbl == NULL)) {
+	    (ac != 0 && w->ac_tbl == NULL) || (net && w->net_tbl == NULL)) {
 		DP_LOG(ERR, "worker %u: out of memory for %u VCs", index, max_vcs);
 		worker_destroy(w);
 		return NULL;
@@ -526,7 +519,7 @@ worker_destroy(struct worker *w)
 			rte_pktmbuf_free(m);
 		rte_ring_free(w->inject);
 	}
-	rte_hash_free(w->ac_tbl);
+	ac_tbl_destroy(w->ac_tbl);
 	rte_hash_free(w->net_tbl);
 	/* Slots of deleted VCs are poisoned (vc.c); rte_free writes them. */
 	if (w->vcs != NULL)

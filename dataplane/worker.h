@@ -3,7 +3,8 @@
  * Worker lcores: the poll loop, its per-lcore state and its VC tables.
  * A struct worker is written only by its own lcore once launched, with
  * two exceptions made safe by construction: the control thread writes
- * the tables (rte_hash lock-free read/write concurrency, one writer) and
+ * the tables (circuit arrays of RCU pointers; rte_hash lock-free
+ * read/write concurrency for sessions; one writer) and
  * the per-VC state of VCs no worker can reach (after a grace period).
  */
 #ifndef VCS_WORKER_H
@@ -16,6 +17,7 @@
 #include "dp.h"
 #include "vc.h"
 
+struct ac_tbl;
 struct dp;
 struct rte_hash;
 struct rte_mbuf;
@@ -52,7 +54,7 @@ struct worker {
 	unsigned int index; /* RCU thread id, and the TX queue on every port */
 	unsigned int n_rxq;
 	struct worker_rxq rxq[WORKER_MAX_RXQ];
-	struct rte_hash *ac_tbl;  /* (port, VLAN) -> struct vc_fp */
+	struct ac_tbl *ac_tbl;	  /* (port, VLAN, inner VLAN) -> struct vc_fp */
 	struct rte_hash *net_tbl; /* session ID -> struct vc_fp */
 	struct vc_wstate *vcs;	  /* indexed by VC slot */
 	unsigned int max_vcs;

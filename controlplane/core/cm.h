@@ -89,8 +89,9 @@ cm_handle_is_null(uint64_t v)
 
 /* An attachment circuit: a whole access port (vlan 0) or one VLAN. */
 struct cm_circuit {
-	uint16_t port; /* data-plane port index */
-	uint16_t vlan;
+	uint16_t port;	     /* data-plane port index */
+	uint16_t vlan;	     /* 0: the whole port */
+	uint16_t inner_vlan; /* with vlan: QinQ, vlan the S-tag */
 };
 
 #define CM_REMOTE_END_ID_MAX 64

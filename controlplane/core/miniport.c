@@ -49,6 +49,7 @@ miniport_vc_params(const struct cm_call_params *p, struct dp_vc_params *v)
 	memset(v, 0, sizeof(*v));
 	v->ac_port = md->circuit.port;
 	v->ac_vlan = md->circuit.vlan;
+	v->ac_inner_vlan = md->circuit.inner_vlan;
 	v->pw_type = md->pw_type;
 	v->encap = md->encap;
 	v->udp_local_port = md->udp_local_port;

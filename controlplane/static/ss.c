@@ -34,10 +34,17 @@ struct ss_session {
 	uint64_t ups, downs;
 };
 
-/* A SAP the client registered with us. */
+/* A SAP the client registered with us, and the session on its circuit. */
 struct ss_sap {
 	struct ss *ss;
 	struct cm_sap_h h;
+	struct ss_session *s; /* NULL if none */
+};
+
+/* The sessions by circuit and PW type, sorted: one per circuit (config/). */
+struct ss_by_circuit {
+	uint64_t key;
+	unsigned int i;
 };
 
 struct ss {
@@ -48,7 +55,9 @@ struct ss {
 	bool af_open;
 	bool stopping;
 	struct ss_session *sessions;
+	struct ss_by_circuit *by_circuit;
 	unsigned int n;
+	bool dirty; /* a session may have a VC to delete or be due */
 };
 
 static struct ss *ss_telemetry; /* one MCM per process */
@@ -73,6 +82,7 @@ ss_call_params(const struct cfg_session *s, struct cm_call_params *p)
 	snprintf(md->remote_end_id, sizeof(md->remote_end_id), "%s", s->name);
 	md->circuit.port = (uint16_t)s->ac_port;
 	md->circuit.vlan = s->ac_vlan;
+	md->circuit.inner_vlan = s->ac_inner_vlan;
 	md->encap = s->encap;
 	md->local = s->local;
 	md->remote = s->remote;
@@ -101,6 +111,7 @@ static void
 ss_rearm(struct ss_session *s)
 {
 	s->due = !s->ss->stopping && !cm_handle_is_null(s->sap.v) && ss_links_up(s);
+	s->ss->dirty = true;
 }
 
 static void
@@ -118,6 +129,7 @@ ss_offer(struct ss_session *s)
 	enum cm_status st;
 
 	s->due = false;
+	ss->dirty = true; /* until it is up, the next service looks again */
 	st = mcm_create_vc(ss->core, ss->bind, ss->af, s, &s->vc);
 	if (st != CM_SUCCESS) {
 		s->state = SS_FAILED;
@@ -144,22 +156,34 @@ ss_offer(struct ss_session *s)
 	}
 }
 
+/* Walks the sessions only when one of them changed: with a million
+ * configured, an idle walk per control loop would cost milliseconds. */
 void
 ss_service(struct ss *ss)
 {
+	bool again = false;
 	unsigned int i;
 
+	if (!ss->dirty)
+		return;
+	ss->dirty = false;
 	for (i = 0; i < ss->n; i++) {
 		struct ss_session *s = &ss->sessions[i];
 
 		/* A VC whose call is over goes; the MCM made it, it deletes it. */
 		if (!cm_handle_is_null(s->vc.v) &&
-		    (s->state == SS_WAITING || s->state == SS_FAILED) &&
-		    mcm_delete_vc(ss->core, s->vc) == CM_SUCCESS)
-			s->vc.v = 0;
+		    (s->state == SS_WAITING || s->state == SS_FAILED)) {
+			if (mcm_delete_vc(ss->core, s->vc) == CM_SUCCESS)
+				s->vc.v = 0;
+			else
+				again = true;
+		}
 		if (s->due && cm_handle_is_null(s->vc.v) && ss->af_open && !ss->stopping)
 			ss_offer(s);
+		else if (s->due)
+			again = true;
 	}
+	ss->dirty |= again;
 }
 
 static enum cm_status
@@ -186,29 +210,42 @@ ss_close_af(void *cm_af_ctx)
 	return CM_SUCCESS;
 }
 
+static uint64_t
+ss_circuit_key(const struct cm_circuit *c, enum l2tp_pw_type pw_type)
+{
+	return (uint64_t)pw_type << 48 | (uint64_t)c->port << 32 | (uint64_t)c->vlan << 16 |
+	       c->inner_vlan;
+}
+
+static int
+ss_by_circuit_cmp(const void *a, const void *b)
+{
+	const struct ss_by_circuit *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
 static enum cm_status
 ss_register_sap(void *cm_af_ctx, const struct cm_sap *sap, struct cm_sap_h h, void **cm_sap_ctx)
 {
 	struct ss *ss = cm_af_ctx;
 	struct ss_sap *rec = malloc(sizeof(*rec));
-	unsigned int i;
+	struct ss_by_circuit k = {.key = ss_circuit_key(&sap->circuit, sap->pw_type)};
+	const struct ss_by_circuit *at;
 
 	if (rec == NULL)
 		return CM_RESOURCES;
 	rec->ss = ss;
 	rec->h = h;
+	rec->s = NULL;
 	*cm_sap_ctx = rec;
-	for (i = 0; i < ss->n; i++) {
-		struct ss_session *s = &ss->sessions[i];
-		const struct cm_l2tp_media *md = &s->params.media;
-
-		if (md->circuit.port != sap->circuit.port ||
-		    md->circuit.vlan != sap->circuit.vlan || md->pw_type != sap->pw_type)
-			continue;
-		s->sap = h;
-		if (s->state == SS_WAITING || s->state == SS_FAILED)
-			ss_rearm(s);
-	}
+	at = bsearch(&k, ss->by_circuit, ss->n, sizeof(k), ss_by_circuit_cmp);
+	if (at == NULL)
+		return CM_SUCCESS;
+	rec->s = &ss->sessions[at->i];
+	rec->s->sap = h;
+	if (rec->s->state == SS_WAITING || rec->s->state == SS_FAILED)
+		ss_rearm(rec->s);
 	return CM_SUCCESS;
 }
 
@@ -217,14 +254,11 @@ static enum cm_status
 ss_deregister_sap(void *cm_sap_ctx)
 {
 	struct ss_sap *rec = cm_sap_ctx;
-	struct ss *ss = rec->ss;
-	unsigned int i;
 
-	for (i = 0; i < ss->n; i++)
-		if (ss->sessions[i].sap.v == rec->h.v) {
-			ss->sessions[i].sap.v = 0;
-			ss->sessions[i].due = false;
-		}
+	if (rec->s != NULL && rec->s->sap.v == rec->h.v) {
+		rec->s->sap.v = 0;
+		rec->s->due = false;
+	}
 	free(rec);
 	return CM_SUCCESS;
 }
@@ -268,6 +302,7 @@ ss_deactivate_vc_complete(enum cm_status status, void *cm_vc_ctx)
 	(void)status;
 	if (s->state == SS_REJECTING) {
 		s->state = SS_FAILED;
+		s->ss->dirty = true; /* its VC goes at the next service */
 		return;
 	}
 	/* Deactivated first, then complete the close (model §9 #7). */
@@ -429,7 +464,10 @@ ss_create(struct core *core, struct dp *dp, const struct cfg *c)
 	ss->dp = dp;
 	ss->n = c->n_sessions;
 	ss->sessions = calloc(c->n_sessions > 0 ? c->n_sessions : 1, sizeof(*ss->sessions));
-	if (ss->sessions == NULL) {
+	ss->by_circuit = calloc(c->n_sessions > 0 ? c->n_sessions : 1, sizeof(*ss->by_circuit));
+	if (ss->sessions == NULL || ss->by_circuit == NULL) {
+		free(ss->sessions);
+		free(ss->by_circuit);
 		free(ss);
 		return NULL;
 	}
@@ -442,7 +480,11 @@ ss_create(struct core *core, struct dp *dp, const struct cfg *c)
 		s->net_port = (uint16_t)c->sessions[i].net_port;
 		s->last = CM_SUCCESS;
 		ss_call_params(&c->sessions[i], &s->params);
+		ss->by_circuit[i].key =
+			ss_circuit_key(&s->params.media.circuit, s->params.media.pw_type);
+		ss->by_circuit[i].i = i;
 	}
+	qsort(ss->by_circuit, ss->n, sizeof(*ss->by_circuit), ss_by_circuit_cmp);
 	ss_telemetry = ss;
 	dp_telemetry_register("/vcswitch/sessions", ss_tel_sessions,
 			      "Static sessions: state, times up and down, last status");
@@ -499,5 +541,6 @@ ss_destroy(struct ss *ss)
 	if (ss_telemetry == ss)
 		ss_telemetry = NULL;
 	free(ss->sessions);
+	free(ss->by_circuit);
 	free(ss);
 }

@@ -299,7 +299,8 @@ xc_incoming_call(void *sap_ctx, void *vc_ctx, struct cm_call_params *p)
 		st = CM_VC_NOT_AVAILABLE; /* one pseudowire per circuit */
 	else if (p->media.pw_type != circ->def.pw_type ||
 		 p->media.circuit.port != circ->def.circuit.port ||
-		 p->media.circuit.vlan != circ->def.circuit.vlan)
+		 p->media.circuit.vlan != circ->def.circuit.vlan ||
+		 p->media.circuit.inner_vlan != circ->def.circuit.inner_vlan)
 		st = CM_INVALID_DATA;
 	if (st != CM_SUCCESS) {
 		circ->rejected++;

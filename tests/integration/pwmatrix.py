@@ -48,7 +48,11 @@ _SPECS = [
     ("ip6seq", "ac7", 0, "ethernet", 6, "ip", None, None, 8, True, "send"),
     ("udp6", "ac8", 0, "ethernet", 6, "udp", (1701, 1701), None, 4, False, "none"),
     ("udp6np", "ac9", 0, "ethernet", 6, "udp", (40000, 1234), None, 0, True, "none"),
+    ("q400", "ac1", 400, "ethernet", 4, "ip", None, None, 0, False, "none"),
+    ("q401", "ac1", 401, "ethernet-vlan", 6, "udp", (1701, 1701), None, 4, False, "none"),
 ]
+# QinQ sessions: their inner VLAN (ac1's S-tags are 802.1ad, the default)
+_INNER_VLAN = {"q400": 7, "q401": 8}
 
 
 def matrix(seq_override=None):
@@ -57,7 +61,8 @@ def matrix(seq_override=None):
     for i, (name, ac, vlan, pw_type, fam, encap, ports, csum, clen, l2, seq) in \
             enumerate(_SPECS):
         lp, rp = ports or (1701, 1701)
-        pws.append(Pw(name, ac=ac, vlan=vlan, pw_type=pw_type, family=fam, encap=encap,
+        pws.append(Pw(name, ac=ac, vlan=vlan, inner_vlan=_INNER_VLAN.get(name, 0),
+                      pw_type=pw_type, family=fam, encap=encap,
                       local_port=lp, remote_port=rp, udp_checksum=csum,
                       local_sid=100 + i, remote_sid=0x10000 + 1000 + i,
                       local_cookie=_cookie(i, clen), remote_cookie=_rcookie(i, clen),

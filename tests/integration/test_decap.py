@@ -10,6 +10,8 @@ order:
 - VLAN AC, pw_type ethernet: the AC's tag (PCP 0) pushed back;
 - VLAN AC, pw_type ethernet-vlan: the inner tag's VID rewritten to the
   AC's, PCP and DEI kept;
+- QinQ AC: S-tag (802.1ad) and C-tag pushed (ethernet), or the S-tag
+  pushed in front of the carried tag, its VID rewritten (ethernet-vlan);
 - the link padding of a short outer frame (IPv4 packet shorter than the
   60-byte Ethernet minimum), bytes after the IP packet, and bytes after
   the UDP datagram inside the IP packet are not part of the inner frame;
@@ -99,6 +101,15 @@ def build(pws):
     # VLAN 10 on ac1
     a = f("v10-a", 66)
     rx("v10", a, pushed(a, 10))
+    # QinQ on ac1: pw_type ethernet pushes S-tag (802.1ad) and C-tag;
+    # ethernet-vlan pushes the S-tag in front of the carried C-tag, whose
+    # VID is rewritten
+    a = f("q400-a", 70)
+    rx("q400", a, a[:12] + tag(400, tpid=0x88a8) + tag(7) + a[12:])
+    a = f("q401-a", 80, tags=[tag(999, pcp=5, dei=1)])
+    rx("q401", a, a[:12] + tag(401, tpid=0x88a8) + tag(8, pcp=5, dei=1) + a[16:])
+    a = f("q401-b", 80)
+    rx("q401", a, a[:12] + tag(401, tpid=0x88a8) + tag(8) + a[12:])
 
     # every other session: three sizes; received sequence numbers are
     # ignored without sequencing recv

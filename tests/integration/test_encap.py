@@ -8,7 +8,9 @@ over UDP (port 1701 and non-standard ports, UDP checksum on and off over
 IPv4, always computed over IPv6); no, 4- and 8-byte cookies (the remote
 cookie is what goes on the wire); no L2SS and the default L2SS, with
 sequencing "send" (S=1, 0, 1, 2, ... per session); a VLAN AC with
-pw_type ethernet (tag stripped) and ethernet-vlan (tag kept); a
+pw_type ethernet (tag stripped) and ethernet-vlan (tag kept); QinQ ACs
+(S-tag 0x88a8, 0x9100 or 0x8100 over a C-tag) with ethernet (both tags
+stripped) and ethernet-vlan (C-tag kept, S-tag stripped); a
 whole-port AC carrying untagged, tagged, priority-tagged and
 double-tagged frames; the largest frame the network MTU (1500) allows.
 
@@ -18,8 +20,9 @@ Proves:
   IHL 5, TOS 0, ID 0, DF, TTL 64, correct header checksum; IPv6 hop limit
   64, traffic class and flow label 0; UDP ports and checksum; session ID,
   cookie, L2SS; the inner frame;
-- frames of a VLAN no session claims on a port without a whole-port
-  session are counted as drops.unknown_ac and go nowhere;
+- frames of a VLAN (or S-VLAN and C-VLAN) no session claims on a port
+  without a whole-port session are counted as drops.unknown_ac and go
+  nowhere;
 - the counters: rx, encap, per-VC encap_pkts/encap_bytes, no drops else;
 - tshark decodes every output without malformed packets or expert
   errors, with good IP (and UDP, when set) checksums, the expected
@@ -66,7 +69,15 @@ def build_inputs(pws):
     send("w0", vt.inner_frame("w0-mid", 500))
     # ac1: VLAN 10 only
     send("v10", vt.inner_frame("v10-a", 80, tags=[tag(10)]))
+    # ac1: QinQ S-VLAN 400 C-VLAN 7 (ethernet: both tags stripped) and
+    # S-VLAN 401 C-VLAN 8 (ethernet-vlan: the C-tag kept); any of the
+    # three S-tag TPIDs is taken
+    send("q400", vt.inner_frame("q400-a", 80, tags=[tag(400, tpid=0x88a8), tag(7, pcp=3)]))
+    send("q400", vt.inner_frame("q400-b", 80, tags=[tag(400, tpid=0x9100), tag(7)]))
+    send("q401", vt.inner_frame("q401-a", 90, tags=[tag(401, tpid=0x88a8), tag(8, pcp=2)]))
+    send("q401", vt.inner_frame("q401-b", 90, tags=[tag(401), tag(8, pcp=1)]))
     unknown = [vt.inner_frame("ac1-vid11", 90, tags=[tag(11)]),
+               vt.inner_frame("ac1-s400-c9", 90, tags=[tag(400, tpid=0x88a8), tag(9)]),
                vt.inner_frame("ac1-untagged", 90),
                vt.inner_frame("ac1-prio", 90, tags=[tag(0, pcp=2)])]
     ac_in["ac1"] += unknown

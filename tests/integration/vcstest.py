@@ -483,11 +483,13 @@ class Pw:
     (encap) and what its peer sends to it (from_peer). Cookies are bytes;
     local_* is what we receive, remote_* what we send (as in the config)."""
 
-    def __init__(self, name, *, ac, vlan=0, pw_type="ethernet", family=4, encap="ip",
+    def __init__(self, name, *, ac, vlan=0, inner_vlan=0, pw_type="ethernet", family=4,
+                 encap="ip",
                  local_port=1701, remote_port=1701, udp_checksum=None, local_sid, remote_sid,
                  local_cookie=b"", remote_cookie=b"", l2ss=False, seq="none",
                  remote=None, peer_mac=None, local=None):
         self.name, self.ac, self.vlan, self.pw_type = name, ac, vlan, pw_type
+        self.inner_vlan = inner_vlan
         self.family, self.encap = family, encap
         self.local_port, self.remote_port = local_port, remote_port
         self.udp_checksum = (family == 6) if udp_checksum is None else udp_checksum
@@ -506,6 +508,8 @@ class Pw:
         if self.vlan:
             s["ac"]["vlan"] = self.vlan
             s["pw_type"] = self.pw_type
+        if self.inner_vlan:
+            s["ac"]["inner_vlan"] = self.inner_vlan
         if self.encap == "udp":
             s["udp"] = {"local_port": self.local_port, "remote_port": self.remote_port}
             if self.family == 4:
@@ -571,10 +575,12 @@ class Pw:
                            ver=ver)
 
     def strip_tag(self, frame):
-        """The AC frame as the PW carries it (tag removed for pw_type ethernet)."""
-        if self.vlan and self.pw_type == "ethernet":
-            return frame[:12] + frame[16:]
-        return frame
+        """The AC frame as the PW carries it: pw_type ethernet removes the
+        circuit's tags, ethernet-vlan all but the innermost."""
+        n = (1 if self.vlan else 0) + (1 if self.inner_vlan else 0)
+        if self.pw_type == "ethernet-vlan":
+            n -= 1
+        return frame[:12] + frame[12 + 4 * n:] if n > 0 else frame
 
     def tshark_opts(self):
         cs = {0: "None", 4: "4 Byte Cookie", 8: "8 Byte Cookie"}[len(self.remote_cookie)]

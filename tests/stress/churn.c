@@ -40,15 +40,16 @@
 #include <rte_cycles.h>
 #include <rte_ether.h>
 #include <rte_hash.h>
-#include <rte_ip.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_random.h>
 #include <rte_ring.h>
 
+#include "ac_tbl.h"
 #include "cm.h"
 #include "dp_priv.h"
+#include "frame.h"
 #include "miniport.h"
 #include "ut_dp.h"
 #include "ut_eal.h"
@@ -63,8 +64,6 @@
 #define CHURN_SID0    100000u
 #define MAX_INCS      (1u << 20)
 #define REMOTE_OFFSET 1000000u
-#define PAYLOAD_MAGIC 0x43485552u /* "CHUR" */
-#define ETHERTYPE_EXP 0x88b5	  /* local experimental: our payload */
 #define BURST	      32
 #define QOS_EVERY     64 /* churn operations per stable contract change */
 
@@ -93,6 +92,8 @@ static struct {
 	uint64_t busy_skips;
 	struct inc stable[N_STABLE];
 	/* generator/sink (lcore 2) */
+	uint8_t ac_tmpl[64], net_tmpl[128];
+	struct frame_layout ac_lo, net_lo;
 	uint64_t sent_ac, sent_net, not_sent;
 	uint64_t stable_sent[N_STABLE], stable_rcvd[N_STABLE];
 	uint64_t rcvd_net, rcvd_ac, rcvd_ctrl;
@@ -142,82 +143,62 @@ on_closed(struct dp_vc *vc, void *arg)
 		abort();
 }
 
-/* Payload: magic, VLAN or session ID, per-key sequence number. */
-static void
-put_payload(uint8_t *p, uint32_t key, uint64_t seq)
+/* The stamp says which VLAN (AC frames) or session (L2TPv3 packets) a
+ * frame was sent to, and its sequence number for that key. */
+static struct rte_mbuf *
+gen_frame(struct rte_mempool *mp, const uint8_t *tmpl, const struct frame_layout *lo, uint32_t key,
+	  uint64_t seq)
 {
-	uint32_t magic = PAYLOAD_MAGIC;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct frame_stamp st = {.magic = FRAME_STAMP_MAGIC, .vc = key, .seq = seq};
+	uint8_t *f;
 
-	memcpy(p, &magic, 4);
-	memcpy(p + 4, &key, 4);
-	memcpy(p + 8, &seq, 8);
-}
-
-static bool
-get_payload(const uint8_t *p, uint32_t *key, uint64_t *seq)
-{
-	uint32_t magic;
-
-	memcpy(&magic, p, 4);
-	memcpy(key, p + 4, 4);
-	memcpy(seq, p + 8, 8);
-	return magic == PAYLOAD_MAGIC;
+	if (m == NULL)
+		return NULL;
+	f = (uint8_t *)rte_pktmbuf_append(m, lo->len);
+	if (f == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memcpy(f, tmpl, lo->len);
+	memcpy(f + lo->stamp_off, &st, sizeof(st));
+	if (lo->vlan_off != 0)
+		frame_put_vid(f + lo->vlan_off, (uint16_t)key);
+	if (lo->session_off != 0)
+		frame_put_be32(f + lo->session_off, key);
+	return m;
 }
 
 static struct rte_mbuf *
 gen_ac_frame(struct rte_mempool *mp, uint16_t vlan, uint64_t seq)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	uint8_t *f;
-
-	if (m == NULL)
-		return NULL;
-	f = (uint8_t *)rte_pktmbuf_append(m, 64);
-	if (f == NULL) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	memset(f, 0, 64);
-	memcpy(f, "\x02\x00\x00\x00\x00\x0b\x02\x00\x00\x00\x00\x0a\x81\x00", 14);
-	f[14] = (uint8_t)(vlan >> 8);
-	f[15] = (uint8_t)vlan;
-	f[16] = ETHERTYPE_EXP >> 8;
-	f[17] = ETHERTYPE_EXP & 0xff;
-	put_payload(f + 18, vlan, seq);
-	return m;
+	return gen_frame(mp, t.ac_tmpl, &t.ac_lo, vlan, seq);
 }
 
 static struct rte_mbuf *
 gen_l2tp_packet(struct rte_mempool *mp, uint32_t sid, uint64_t seq)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	struct rte_ipv4_hdr *ip;
-	uint8_t *f;
-	uint32_t sid_be = rte_cpu_to_be_32(sid);
+	return gen_frame(mp, t.net_tmpl, &t.net_lo, sid, seq);
+}
 
-	if (m == NULL)
-		return NULL;
-	f = (uint8_t *)rte_pktmbuf_append(m, 14 + 20 + 4 + 60);
-	if (f == NULL) {
-		rte_pktmbuf_free(m);
-		return NULL;
-	}
-	memset(f, 0, 14 + 20 + 4 + 60);
-	memcpy(f, "\x02\x00\x00\x00\x00\x01\x02\x00\x00\x00\x00\x02\x08\x00", 14);
-	ip = (struct rte_ipv4_hdr *)(f + 14);
-	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->total_length = rte_cpu_to_be_16(20 + 4 + 60);
-	ip->time_to_live = 64;
-	ip->next_proto_id = 115;
-	ip->src_addr = RTE_BE32(0xc0000202); /* 192.0.2.2 */
-	ip->dst_addr = RTE_BE32(0xc0000201); /* 192.0.2.1 */
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	memcpy(f + 34, &sid_be, 4);
-	memcpy(f + 38, "\x02\x00\x00\x00\x00\x0c\x02\x00\x00\x00\x00\x0d", 12);
-	f[50] = ETHERTYPE_EXP >> 8;
-	f[51] = ETHERTYPE_EXP & 0xff;
-	put_payload(f + 52, sid, seq);
-	return m;
+/* The frames ut_dp's ports expect: 64-byte tagged frames on the AC,
+ * L2TPv3 over IPv4 from 192.0.2.2 to 192.0.2.1, no cookie, carrying
+ * untagged 60-byte frames. */
+static void
+gen_templates(void)
+{
+	const struct frame_eth ac = {
+		.dst = {2, 0, 0, 0, 0, 0xb}, .src = {2, 0, 0, 0, 0, 0xa}, .vlan = 1};
+	struct frame_l2tp l = {.dst = {2, 0, 0, 0, 0, 1},
+			       .src = {2, 0, 0, 0, 0, 2},
+			       .saddr.v4 = RTE_BE32(0xc0000202),
+			       .daddr.v4 = RTE_BE32(0xc0000201),
+			       .session_id = 1,
+			       .inner = {.dst = {2, 0, 0, 0, 0, 0xc}, .src = {2, 0, 0, 0, 0, 0xd}}};
+
+	if (frame_eth_build(t.ac_tmpl, 64, &ac, &t.ac_lo) < 0 ||
+	    frame_l2tp_build(t.net_tmpl, 60, &l, &t.net_lo) < 0)
+		abort();
 }
 
 /* Which incarnation a session ID belongs to, or -1 for a stable VC. */
@@ -261,41 +242,46 @@ check_stable(uint32_t vlan, uint64_t seq)
 static void
 sink_net(struct rte_mbuf *m)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	static const struct frame_rx_opts o;
+	struct frame_info fi;
 	uint32_t remote, key;
-	uint64_t seq;
 
-	memcpy(&remote, p + 34, sizeof(remote));
-	remote = rte_be_to_cpu_32(remote) - REMOTE_OFFSET;
-	/* The inner frame follows the 38-byte header, its tag stripped; it
-	 * must have left on the session of the VC that owns its VLAN. */
-	if (rte_pktmbuf_pkt_len(m) < 38 + 14 + 16 || !get_payload(p + 38 + 14, &key, &seq) ||
-	    (inc_of_sid(remote) < 0
-		     ? remote != key
-		     : (uint64_t)inc_of_sid(remote) >=
-				       __atomic_load_n(&t.n_incs, __ATOMIC_ACQUIRE) ||
-			       t.incs[inc_of_sid(remote)].vlan != key)) {
+	/* The inner frame, its tag stripped, must have left on the session
+	 * of the VC that owns its VLAN. */
+	if (frame_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &o, &fi) <
+		    0 ||
+	    !fi.l2tp || fi.vlan != 0) {
+		t.corrupt++;
+		return;
+	}
+	remote = fi.session_id - REMOTE_OFFSET;
+	key = fi.stamp.vc;
+	if (inc_of_sid(remote) < 0 ? remote != key
+				   : (uint64_t)inc_of_sid(remote) >=
+						     __atomic_load_n(&t.n_incs, __ATOMIC_ACQUIRE) ||
+					     t.incs[inc_of_sid(remote)].vlan != key) {
 		t.corrupt++;
 		return;
 	}
 	check_late(remote, t.pos_net, true);
-	check_stable(key, seq);
+	check_stable(key, fi.stamp.seq);
 }
 
-/* Decapsulated frames: the payload names the session they were sent to;
+/* Decapsulated frames: the stamp names the session they were sent to;
  * the AC tag was pushed back. */
 static void
 sink_ac(struct rte_mbuf *m)
 {
-	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-	uint32_t sid;
-	uint64_t seq;
+	static const struct frame_rx_opts o;
+	struct frame_info fi;
 
-	if (rte_pktmbuf_pkt_len(m) < 18 + 16 || p[12] != 0x81 || !get_payload(p + 18, &sid, &seq)) {
+	if (frame_parse(rte_pktmbuf_mtod(m, const uint8_t *), rte_pktmbuf_data_len(m), &o, &fi) <
+		    0 ||
+	    fi.l2tp || fi.vlan == 0) {
 		t.corrupt++;
 		return;
 	}
-	check_late(sid, t.pos_ac, false);
+	check_late(fi.stamp.vc, t.pos_ac, false);
 }
 
 static unsigned int
@@ -760,6 +746,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "set-up failed\n");
 		return 1;
 	}
+	gen_templates();
 	for (i = 0; i < N_STABLE; i++) {
 		t.stable[i].vlan = (uint16_t)(STABLE_VLAN0 + i);
 		vc_open(&t.stable[i], i + 1);
@@ -885,9 +872,7 @@ main(int argc, char **argv)
 		errors += t.cm_errors != 0 ? fail("call-manager errors", t.cm_errors, 0) : 0;
 	}
 	errors += dp_vc_count(t.u.dp) != 0 ? fail("VCs left", dp_vc_count(t.u.dp), 0) : 0;
-	errors += rte_hash_count(t.u.dp->workers[0]->ac_tbl) != 0
-			  ? fail("AC table entries left", 0, 0)
-			  : 0;
+	errors += t.u.dp->workers[0]->ac_tbl->count != 0 ? fail("AC table entries left", 0, 0) : 0;
 	errors += rte_hash_count(t.u.dp->workers[0]->net_tbl) != 0
 			  ? fail("session table entries left", 0, 0)
 			  : 0;

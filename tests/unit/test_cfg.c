@@ -831,9 +831,45 @@ static const struct err_case err_cases[] = {
 	 "t.cfg:3: sessions.pw0.ac.vlan: must be between 1 and 4094, got 4095"},
 	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 10; }; encap = \"ip\"; " ENDS4
 	 " " IDS " },\n { name = \"pw1\"; ac = { port = \"ac0\"; vlan = 10; }; } );\n",
-	 "t.cfg:4: sessions.pw1.ac: port \"ac0\" vlan 10 is already used by session \"pw0\" (line 3)"},
+	 "t.cfg:4: sessions.pw1.ac: attachment circuit ac0.10 is already used by session \"pw0\" (line 3)"},
+	/* QinQ: the inner tag needs an outer one; both tags make the key */
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; inner_vlan = 5; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac: inner_vlan needs vlan: the outer (S-) tag"},
+	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 1; inner_vlan = 4095; }; } );\n",
+	 "t.cfg:3: sessions.pw0.ac.inner_vlan: must be between 1 and 4094, got 4095"},
+#define QINQ_PW(n, v, in, id) "{ name = \"" n "\"; ac = { port = \"ac0\"; vlan = " v "; inner_vlan = " in "; }; encap = \"ip\"; " ENDS4 " local_session_id = " id "; remote_session_id = 1; }"
+	{BASE "sessions = ( " QINQ_PW("pw0", "10", "5", "1") ",\n" QINQ_PW("pw1", "10", "5", "2") " );\n",
+	 "t.cfg:4: sessions.pw1.ac: attachment circuit ac0.10.5 is already used by session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " QINQ_PW("pw0", "10", "5", "1") ",\n" QINQ_PW("pw1", "10", "6", "2") ",\n"
+	 "{ name = \"pw2\"; ac = { port = \"ac0\"; vlan = 10; }; encap = \"ip\"; " ENDS4 " local_session_id = 3; remote_session_id = 1; } );\n",
+	 NULL /* S-VLAN 10 alone is another circuit: frames with other C-tags */},
+	/* ranges (count) */
+#define RANGE_PW(n, count, v, in, id) "{ name = \"" n "\"; count = " count "; ac = { port = \"ac0\"; vlan = " v "; inner_vlan = " in "; }; encap = \"ip\"; " ENDS4 " local_session_id = " id "; remote_session_id = 1; }"
+	{BASE "sessions = ( { name = \"pw\"; count = 0; } );\n",
+	 "t.cfg:3: sessions.pw.count: must be between 1 and 16760836, got 0"},
+	{BASE "sessions = ( { name = \"pw\"; count = 3; ac = { port = \"ac0\"; vlan = 100; }; encap = \"ip\"; " ENDS4 " " IDS " },\n"
+	 "{ name = \"pw1\"; ac = { port = \"ac0\"; vlan = 102; }; } );\n",
+	 "t.cfg:4: sessions.pw1.ac: attachment circuit ac0.102 is already used by session \"pw-2\" (line 3)"},
+	{BASE "sessions = ( " QINQ_PW("pw0", "7", "3", "99999") ",\n" RANGE_PW("pw", "4094", "6", "4", "1") " );\n",
+	 "t.cfg:4: sessions.pw: attachment circuit ac0.7.3 is already used by session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " RANGE_PW("pw", "3", "6", "4", "10") ",\n" QINQ_PW("pw0", "7", "3", "12") " );\n",
+	 "t.cfg:4: sessions.pw0.local_session_id: duplicate local_session_id 12 (also used by session \"pw-2\" at line 3)"},
+	{"dataplane = { max_vcs = 4; };\n" BASE "sessions = ( " RANGE_PW("pw", "5", "6", "4", "10") " );\n",
+	 "t.cfg:4: sessions: must have at most 4 entries (dataplane.max_vcs), got 5"},
+	{BASE "sessions = ( { name = \"pw\"; count = 2; " AC " encap = \"ip\"; " ENDS4 " " IDS " } );\n",
+	 "t.cfg:3: sessions.pw: count = 2 needs ac.vlan: a range of circuits on one port"},
+	{BASE "sessions = ( { name = \"pw\"; count = 2; ac = { port = \"ac0\"; vlan = 4094; }; encap = \"ip\"; " ENDS4 " " IDS " } );\n",
+	 "t.cfg:3: sessions.pw: count = 2 runs out of VLAN IDs after 4094"},
+	{BASE "sessions = ( " RANGE_PW("pw", "4095", "4094", "1", "10") " );\n",
+	 "t.cfg:3: sessions.pw: count = 4095 runs out of VLAN IDs after 4094 (of outer and inner tags)"},
+	{BASE "sessions = ( " RANGE_PW("pw", "2", "1", "1", "4294967295") " );\n",
+	 "t.cfg:3: sessions.pw: count = 2 runs session IDs past 4294967295"},
+	{BASE "sessions = ( " RANGE_PW("a123456789012345678901234567", "1000", "1", "1", "1") " );\n",
+	 "t.cfg:3: sessions.a123456789012345678901234567.name: \"a123456789012345678901234567\" with count = 1000 makes names longer than 31 characters"},
+	{BASE "sessions = ( " RANGE_PW("a1234567890123456789012345678", "10", "1", "1", "1") " );\n",
+	 NULL /* a-...-9 fits */},
 	{BASE "sessions = ( " SESSION("pw0", "1") ",\n { name = \"pw1\"; " AC " } );\n",
-	 "t.cfg:4: sessions.pw1.ac: port \"ac0\" (whole port) is already used by session \"pw0\" "
+	 "t.cfg:4: sessions.pw1.ac: attachment circuit ac0 is already used by session \"pw0\" "
 	 "(line 3)"},
 	{BASE "sessions = ( { name = \"pw0\"; " AC " pw_type = \"ethernet-vlan\"; } );\n",
 	 "t.cfg:3: sessions.pw0.pw_type: \"ethernet-vlan\" needs ac.vlan"},
@@ -1199,13 +1235,29 @@ static const struct err_case err_cases[] = {
 	 "t.cfg:4: circuits.c1.ac.vlan: must be between 1 and 4094, got 4095"},
 	{BASE "sessions = ( { name = \"pw0\"; ac = { port = \"ac0\"; vlan = 5; }; encap = \"ip\"; "
 	 ENDS4 " " IDS " } );\n" L2TP_PE2 "circuits = ( " CIRCUIT("c1", "5") " );\n",
-	 "t.cfg:5: circuits.c1.ac: port \"ac0\" vlan 5 is already used by session \"pw0\" (line 3)"},
+	 "t.cfg:5: circuits.c1.ac: attachment circuit ac0.5 is already used by session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " QINQ_PW("pw0", "5", "7", "1") " );\n" L2TP_PE2
+	 "circuits = ( { name = \"ac0.5.7\"; ac = { port = \"ac0\"; vlan = 6; }; } );\n",
+	 "t.cfg:5: circuits.ac0.5.7.name: \"ac0.5.7\" is already the name of the circuit of session \"pw0\" (line 3)"},
+	{BASE "sessions = ( " RANGE_PW("pw", "3", "5", "7", "1") " );\n" L2TP_PE2
+	 "circuits = ( { name = \"c\"; count = 3; ac = { port = \"ac0\"; vlan = 5; inner_vlan = 5; }; } );\n",
+	 "t.cfg:5: circuits.c: attachment circuit ac0.5.7 is already used by session \"pw-0\" (line 3)"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c\"; count = 2; remote_end_id = \"x\"; ac = { port = \"ac0\"; vlan = 5; }; },\n"
+	 "{ name = \"d\"; remote_end_id = \"x-1\"; ac = { port = \"ac0\"; vlan = 9; }; } );\n",
+	 "t.cfg:5: circuits.d.remote_end_id: \"x-1\" with pw_type \"ethernet\" is already the remote_end_id of circuit \"c-1\" (line 4)"},
+	{BASE L2TP_PE2 "circuits = ( { name = \"c\"; count = 2; ac = { port = \"ac0\"; vlan = 5; }; },\n"
+	 "{ name = \"c-1\"; ac = { port = \"ac0\"; vlan = 9; }; } );\n",
+	 "t.cfg:5: circuits.c-1.name: duplicate circuit name \"c-1\" (also used at line 4)"},
+	{"ports = ( { " AC0 " }, { " WAN0 " qinq_tpid = \"0x88a8\"; } );\n" WORKERS,
+	 "t.cfg:1: ports.wan0.qinq_tpid: not allowed on a network port"},
+	{"ports = ( { " AC0 " qinq_tpid = \"0x8a88\"; }, { " WAN0 " } );\n" WORKERS,
+	 "t.cfg:1: ports.ac0.qinq_tpid: expected \"0x88a8\", \"0x8100\" or \"0x9100\", got \"0x8a88\""},
 	{BASE "sessions = ( " SESSION("pw0", "1") " );\n" L2TP_PE2
 	 "circuits = ( { name = \"c1\"; ac = { port = \"ac0\"; }; } );\n",
-	 "t.cfg:5: circuits.c1.ac: port \"ac0\" (whole port) is already used by session \"pw0\" "
+	 "t.cfg:5: circuits.c1.ac: attachment circuit ac0 is already used by session \"pw0\" "
 	 "(line 3)"},
 	{BASE L2TP_PE2 "circuits = ( " CIRCUIT("c1", "5") ",\n " CIRCUIT("c2", "5") " );\n",
-	 "t.cfg:5: circuits.c2.ac: port \"ac0\" vlan 5 is already used by circuit \"c1\" (line 4)"},
+	 "t.cfg:5: circuits.c2.ac: attachment circuit ac0.5 is already used by circuit \"c1\" (line 4)"},
 	{BASE "sessions = ( " SESSION("pw0", "1") " );\n" L2TP_PE2
 	 "circuits = ( " CIRCUIT("c1", "5") " );\n",
 	 NULL /* a VLAN next to a whole-port session */},
@@ -1330,6 +1382,56 @@ test_derived(void)
 	CU_ASSERT_FALSE(c.circuits[0].send_seq_ok);
 	CU_ASSERT_TRUE(c.circuits[1].send_seq_ok);
 	CU_ASSERT_TRUE(c.circuits[1].sequencing); /* what we ask for has no such constraint */
+	cfg_free(&c);
+}
+
+/* Ranges: names, session IDs and tags counted from the first. */
+static void
+test_ranges(void)
+{
+	/* clang-format off */
+	static const char text[] =
+		/* 1 */ PORTS WORKERS
+		/* 3 */ "sessions = ( { name = \"pw\"; count = 3; ac = { port = \"ac0\"; vlan = 2; inner_vlan = 4093; };\n"
+		/* 4 */ "  encap = \"ip\"; " ENDS4 " local_session_id = 100; remote_session_id = 200; },\n"
+		/* 5 */ "  { name = \"one\"; count = 1; ac = { port = \"ac0\"; vlan = 3; }; encap = \"ip\"; " ENDS4 " " IDS " } );\n"
+		/* 6 */ "l2tp = { };\n"
+		/* 7 */ "circuits = ( { name = \"c\"; count = 2; ac = { port = \"ac0\"; vlan = 4093; }; },\n"
+		/* 8 */ "  { name = \"d\"; count = 2; remote_end_id = \"x\"; ac = { port = \"ac0\"; vlan = 3; inner_vlan = 2; }; } );\n";
+	/* clang-format on */
+	char err[ERR_LEN], name[CFG_AC_NAME_MAX];
+	struct cfg c;
+	int ret = load(text, &c, err);
+
+	if (ret != 0)
+		fprintf(stderr, "\n%s\n", err);
+	CU_ASSERT_EQUAL_FATAL(ret, 0);
+	CU_ASSERT_EQUAL_FATAL(c.n_sessions, 4);
+	CU_ASSERT_STRING_EQUAL(c.sessions[0].name, "pw-0");
+	CU_ASSERT_STRING_EQUAL(c.sessions[2].name, "pw-2");
+	CU_ASSERT_STRING_EQUAL(c.sessions[3].name, "one");
+	CU_ASSERT_EQUAL(c.sessions[0].ac_vlan, 2);
+	CU_ASSERT_EQUAL(c.sessions[0].ac_inner_vlan, 4093);
+	CU_ASSERT_EQUAL(c.sessions[1].ac_inner_vlan, 4094);
+	/* past 4094 the inner tag starts again under the next outer one */
+	CU_ASSERT_EQUAL(c.sessions[2].ac_vlan, 3);
+	CU_ASSERT_EQUAL(c.sessions[2].ac_inner_vlan, 1);
+	CU_ASSERT_EQUAL(c.sessions[2].local_session_id, 102);
+	CU_ASSERT_EQUAL(c.sessions[2].remote_session_id, 202);
+	CU_ASSERT_EQUAL(c.sessions[2].line, 3);
+	CU_ASSERT_EQUAL(c.sessions[3].ac_inner_vlan, 0);
+	cfg_ac_name(&c, c.sessions[2].ac_port, c.sessions[2].ac_vlan, c.sessions[2].ac_inner_vlan,
+		    name, sizeof(name));
+	CU_ASSERT_STRING_EQUAL(name, "ac0.3.1");
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 4);
+	CU_ASSERT_STRING_EQUAL(c.circuits[1].name, "c-1");
+	CU_ASSERT_STRING_EQUAL(c.circuits[1].remote_end_id, "c-1");
+	CU_ASSERT_EQUAL(c.circuits[1].ac_vlan, 4094);
+	CU_ASSERT_STRING_EQUAL(c.circuits[2].remote_end_id, "x-0");
+	CU_ASSERT_STRING_EQUAL(c.circuits[3].remote_end_id, "x-1");
+	CU_ASSERT_EQUAL(c.circuits[3].ac_inner_vlan, 3);
+	CU_ASSERT_EQUAL(c.circuits[3].line, 8);
+	CU_ASSERT_EQUAL(c.ports[0].qinq_tpid, 0x88a8);
 	cfg_free(&c);
 }
 
@@ -1495,9 +1597,15 @@ test_files(void)
 	CU_ASSERT_EQUAL(c.l2tp.peers[0].n_secrets, 1);
 	CU_ASSERT_EQUAL(c.l2tp.peers[1].n_secrets, 2);
 	CU_ASSERT_EQUAL(c.l2tp.peers[1].t.retries, 5);
-	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 2);
+	CU_ASSERT_EQUAL_FATAL(c.n_circuits, 102);
 	CU_ASSERT_EQUAL(c.circuits[0].peer, 0);
 	CU_ASSERT_EQUAL(c.circuits[1].peer, -1);
+	CU_ASSERT_STRING_EQUAL(c.circuits[101].remote_end_id, "cust-99");
+	CU_ASSERT_EQUAL(c.circuits[101].ac_vlan, 699);
+	/* and a QinQ range */
+	CU_ASSERT_EQUAL_FATAL(c.n_sessions, 10004);
+	CU_ASSERT_EQUAL(c.sessions[10003].ac_vlan, 1002);
+	CU_ASSERT_EQUAL(c.sessions[10003].ac_inner_vlan, 1812);
 	cfg_free(&c);
 
 	CU_ASSERT_EQUAL(cfg_load_file("/nonexistent/x.cfg", &c, err, sizeof(err)), -1);
@@ -1538,6 +1646,7 @@ main(void)
 	    CU_add_test(s, "defaults", test_defaults) == NULL ||
 	    CU_add_test(s, "accepted", test_accepted) == NULL ||
 	    CU_add_test(s, "errors", test_errors) == NULL ||
+	    CU_add_test(s, "ranges", test_ranges) == NULL ||
 	    CU_add_test(s, "derived", test_derived) == NULL ||
 	    CU_add_test(s, "generated", test_generated) == NULL ||
 	    CU_add_test(s, "err_buffer", test_err_buffer) == NULL ||

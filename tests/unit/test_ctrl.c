@@ -30,6 +30,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "ac_tbl.h"
 #include "clock.h"
 #include "dp_priv.h"
 #include "neigh.h"
@@ -449,11 +450,10 @@ vc_down(struct dp_vc *vc)
 static uint32_t
 vc_slot(uint16_t vlan)
 {
-	uint32_t key = vc_ac_key(UT_AC_PORT, vlan);
-	void *fp = NULL;
+	const struct vc_fp *fp = ac_tbl_lookup(u.dp->workers[0]->ac_tbl->port[UT_AC_PORT], vlan, 0);
 
-	CU_ASSERT_FATAL(rte_hash_lookup_data(u.dp->workers[0]->ac_tbl, &key, &fp) >= 0);
-	return ((const struct vc_fp *)fp)->index;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
+	return fp->index;
 }
 
 static const uint64_t *

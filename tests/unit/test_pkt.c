@@ -56,10 +56,11 @@ static const uint8_t ip6_b[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x02};
 static const uint8_t ip6_c[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 0x03};
 static const uint8_t ip6_all_nodes[16] = {0xff, 0x02, [15] = 0x01};
 
-static const struct dp_port ac_port = {
+static struct dp_port ac_port = {
 	.id = 3,
 	.index = 0,
 	.mtu = 1500,
+	.qinq_tpid = RTE_BE16(RTE_ETHER_TYPE_QINQ),
 	.mac = {{0x02, 0x00, 0x00, 0x00, 0x0a, 0x0a}},
 };
 static const struct dp_port net_a = {
@@ -404,6 +405,22 @@ decap_bytes(const struct vc_fp *fp, const uint8_t *b, uint32_t len, uint32_t *rx
  * classifier finds the session ID.
  */
 static const uint8_t inner_tag_vid100[] = {VEC_INNER_TAGGED(0x00, 0x64)};
+/* QinQ circuit S-VID 300 (PCP 0), C-VID 100: as A receives it, and as B
+ * sends it on PW Ethernet (both tags pushed, PCP 0) */
+/* clang-format off */
+static const uint8_t qinq_s300_c100[] = {
+	VEC_INNER_MACS,
+	0x88, 0xa8, 0x01, 0x2c, /* 802.1ad VID 300 */
+	0x81, 0x00, 0xb0, 0x64, /* 802.1Q PCP 5, DEI 1, VID 100 */
+	0x08, 0x00, VEC_INNER_IP,
+};
+static const uint8_t qinq_s300_c100_pushed[] = {
+	VEC_INNER_MACS,
+	0x88, 0xa8, 0x01, 0x2c,
+	0x81, 0x00, 0x00, 0x64,
+	0x08, 0x00, VEC_INNER_IP,
+};
+/* clang-format on */
 
 struct vec_case {
 	const char *name;
@@ -413,7 +430,7 @@ struct vec_case {
 	bool l2ss, seq, udp_checksum;
 	uint16_t udp_remote_port;
 	enum l2tp_pw_type pw_type;
-	uint16_t ac_vlan;
+	uint16_t ac_vlan, ac_inner_vlan;
 	const uint8_t *in;
 	uint16_t in_len;
 	const uint8_t *wire;
@@ -524,6 +541,32 @@ static const struct vec_case vecs[] = {
 	 .out = BYTES(vec_inner_tagged),
 	 .l4_off = 34,
 	 .sid_off = 34},
+	/* QinQ, PW Ethernet: both tags go; the wire is vector 1 again */
+	{.name = "eth_qinq_strip",
+	 .family = AF_INET,
+	 .encap = L2TP_ENCAP_IP,
+	 .udp_remote_port = L2TP_UDP_PORT,
+	 .pw_type = L2TP_PW_ETH,
+	 .ac_vlan = 300,
+	 .ac_inner_vlan = 100,
+	 .in = BYTES(qinq_s300_c100),
+	 .wire = BYTES(vec_v4_ip),
+	 .out = BYTES(qinq_s300_c100_pushed),
+	 .l4_off = 34,
+	 .sid_off = 34},
+	/* QinQ, PW Ethernet VLAN: the S-tag goes, the C-tag travels */
+	{.name = "eth_qinq_keep",
+	 .family = AF_INET,
+	 .encap = L2TP_ENCAP_IP,
+	 .udp_remote_port = L2TP_UDP_PORT,
+	 .pw_type = L2TP_PW_ETH_VLAN,
+	 .ac_vlan = 300,
+	 .ac_inner_vlan = 100,
+	 .in = BYTES(qinq_s300_c100),
+	 .wire = BYTES(vec_v4_ip_tagged),
+	 .out = BYTES(qinq_s300_c100),
+	 .l4_off = 34,
+	 .sid_off = 34},
 };
 
 static struct dp_vc_params
@@ -535,6 +578,7 @@ vec_params(const struct vec_case *v)
 	p.udp_remote_port = v->udp_remote_port;
 	p.pw_type = v->pw_type;
 	p.ac_vlan = v->ac_vlan;
+	p.ac_inner_vlan = v->ac_inner_vlan;
 	return p;
 }
 
@@ -968,38 +1012,67 @@ test_classify_resets(void)
 	CU_ASSERT_EQUAL(np.ctrl_off, 0);
 }
 
-/* 2. pkt_ac_vlan */
+/* 2. pkt_ac_tags */
+
+/* pkt_ac_tags's result, and its tags packed as vlan << 16 | inner */
+static int
+ac_tags(const uint8_t *f, uint32_t len, uint32_t *tags)
+{
+	uint16_t vlan = 0xffff, inner = 0xffff;
+	int rc = pkt_ac_tags(f, len, &vlan, &inner);
+
+	*tags = (uint32_t)vlan << 16 | inner;
+	return rc;
+}
 
 static void
-test_ac_vlan(void)
+test_ac_tags(void)
 {
 	uint8_t f[80];
+	uint32_t t;
 
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner, sizeof(vec_inner)), 0);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner, RTE_ETHER_HDR_LEN), 0);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner, RTE_ETHER_HDR_LEN - 1), -1);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner, 0), -1);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner, sizeof(vec_inner), &t), 0);
+	CU_ASSERT_EQUAL(t, 0);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner, RTE_ETHER_HDR_LEN, &t), 0);
+	CU_ASSERT_EQUAL(t, 0);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner, RTE_ETHER_HDR_LEN - 1, &t), -1);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner, 0, &t), -1);
 	/* 802.1Q: the VID, without PCP and DEI (0xb064) */
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner_tagged, sizeof(vec_inner_tagged)), 100);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner_tagged, 18), 100);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner_tagged, 17), -1);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(vec_inner_tagged, 14), -1);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner_tagged, sizeof(vec_inner_tagged), &t), 0);
+	CU_ASSERT_EQUAL(t, 100u << 16);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner_tagged, 18, &t), 0);
+	CU_ASSERT_EQUAL(t, 100u << 16);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner_tagged, 17, &t), -1);
+	CU_ASSERT_EQUAL(ac_tags(vec_inner_tagged, 14, &t), -1);
 
 	memcpy(f, vec_inner_tagged, sizeof(vec_inner_tagged));
 	/* priority-tagged: PCP 5, VID 0 */
 	memcpy(f + 14, (const uint8_t[]){0xa0, 0x00}, 2);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(f, sizeof(vec_inner_tagged)), 0);
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner_tagged), &t), 0);
+	CU_ASSERT_EQUAL(t, 0);
 	/* VID 4095 with every other TCI bit set */
 	memcpy(f + 14, (const uint8_t[]){0xff, 0xff}, 2);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(f, sizeof(vec_inner_tagged)), 4095);
-	/* QinQ: 802.1ad outer VID 0x123 over 802.1Q VID 100 */
-	memcpy(f + 12, (const uint8_t[]){0x88, 0xa8, 0x01, 0x23, 0x81, 0x00, 0x00, 0x64}, 8);
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner_tagged), &t), 0);
+	CU_ASSERT_EQUAL(t, 4095u << 16);
+	/* QinQ: 802.1ad outer VID 0x123 over 802.1Q VID 100 (PCP 3) */
+	memcpy(f + 12, (const uint8_t[]){0x88, 0xa8, 0x01, 0x23, 0x81, 0x00, 0x60, 0x64}, 8);
 	memcpy(f + 20, vec_inner + 12, sizeof(vec_inner) - 12);
-	CU_ASSERT_EQUAL(pkt_ac_vlan(f, sizeof(vec_inner) + 8), 0x123);
-	/* two 802.1Q tags: the outer one */
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner) + 8, &t), 0);
+	CU_ASSERT_EQUAL(t, 0x123u << 16 | 100);
+	CU_ASSERT_EQUAL(ac_tags(f, 22, &t), 0);
+	CU_ASSERT_EQUAL(ac_tags(f, 21, &t), -1);
+	/* two 802.1Q tags, and the pre-standard 0x9100 S-tag */
 	f[12] = 0x81;
 	f[13] = 0x00;
-	CU_ASSERT_EQUAL(pkt_ac_vlan(f, sizeof(vec_inner) + 8), 0x123);
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner) + 8, &t), 0);
+	CU_ASSERT_EQUAL(t, 0x123u << 16 | 100);
+	f[12] = 0x91;
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner) + 8, &t), 0);
+	CU_ASSERT_EQUAL(t, 0x123u << 16 | 100);
+	/* an S-tag over an S-tag: the second is data, not a C-tag */
+	memcpy(f + 16, (const uint8_t[]){0x88, 0xa8}, 2);
+	CU_ASSERT_EQUAL(ac_tags(f, sizeof(vec_inner) + 8, &t), 0);
+	CU_ASSERT_EQUAL(t, 0x123u << 16);
 }
 
 /* 3. vc_fp_build and pkt_encap */
@@ -1077,12 +1150,34 @@ test_fp_build(void)
 	p = pw_a(AF_INET, L2TP_ENCAP_IP, 0, false, false);
 	p.ac_vlan = 4094;
 	build_a(&fp, &p);
-	CU_ASSERT_EQUAL(fp.flags, VC_F_VLAN_STRIP | VC_F_VLAN_PUSH);
-	CU_ASSERT_EQUAL(fp.ac_vlan_tci, RTE_BE16(4094));
+	CU_ASSERT_EQUAL(fp.flags, 0);
+	CU_ASSERT_EQUAL(fp.ac_strip, 4);
+	CU_ASSERT_EQUAL(fp.ac_push, 4);
+	CU_ASSERT_EQUAL(memcmp(fp.ac_tags, "\x81\x00\x0f\xfe", 4), 0);
 	p.pw_type = L2TP_PW_ETH_VLAN;
 	build_a(&fp, &p);
 	CU_ASSERT_EQUAL(fp.flags, VC_F_VLAN_REWRITE);
 	CU_ASSERT_EQUAL(fp.ac_vlan_tci, RTE_BE16(4094));
+	CU_ASSERT_EQUAL(fp.ac_strip + fp.ac_push, 0);
+	/* QinQ: S-tag with the port's TPID; PW Ethernet removes both tags,
+	 * Ethernet VLAN carries the C-tag and removes the S-tag */
+	p.ac_inner_vlan = 7;
+	build_a(&fp, &p);
+	CU_ASSERT_EQUAL(fp.flags, VC_F_VLAN_REWRITE);
+	CU_ASSERT_EQUAL(fp.ac_vlan_tci, RTE_BE16(7));
+	CU_ASSERT_EQUAL(fp.ac_strip, 4);
+	CU_ASSERT_EQUAL(fp.ac_push, 4);
+	CU_ASSERT_EQUAL(memcmp(fp.ac_tags, "\x88\xa8\x0f\xfe", 4), 0);
+	p.pw_type = L2TP_PW_ETH;
+	ac_port.qinq_tpid = RTE_BE16(0x9100);
+	build_a(&fp, &p);
+	ac_port.qinq_tpid = RTE_BE16(RTE_ETHER_TYPE_QINQ);
+	CU_ASSERT_EQUAL(fp.flags, 0);
+	CU_ASSERT_EQUAL(fp.ac_strip, 8);
+	CU_ASSERT_EQUAL(fp.ac_push, 8);
+	CU_ASSERT_EQUAL(memcmp(fp.ac_tags, "\x91\x00\x0f\xfe\x81\x00\x00\x07", 8), 0);
+	p.ac_inner_vlan = 0;
+	p.pw_type = L2TP_PW_ETH_VLAN;
 	p.ac_vlan = 0;
 	build_a(&fp, &p);
 	CU_ASSERT_EQUAL(fp.flags, 0);
@@ -1694,6 +1789,34 @@ test_decap_vlan(void)
 	CU_ASSERT(mbuf_equals(m, qinq_out, sizeof(qinq_out)));
 	rte_pktmbuf_free(m);
 
+	/* QinQ, PW Ethernet VLAN: the S-tag goes in front of the carried
+	 * C-tag, whose VID becomes B's inner one */
+	p.ac_vlan = 300;
+	p.ac_inner_vlan = 200;
+	build_b(&fp, &p);
+	m = mbuf_from(vec_v4_ip_tagged, sizeof(vec_v4_ip_tagged));
+	CU_ASSERT_EQUAL(decap(&fp, m, &seq), DP_DEC_DROP_MAX);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), 68);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod_offset(m, uint8_t *, 12),
+			 (const uint8_t[]){0x88, 0xa8, 0x01, 0x2c, 0x81, 0x00, 0xb0, 0xc8, 0x08,
+					   0x00},
+			 10) == 0);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod(m, uint8_t *), vec_inner_tagged, 12) == 0);
+	rte_pktmbuf_free(m);
+	/* ... PW Ethernet: both tags in front of the frame as it came */
+	p.pw_type = L2TP_PW_ETH;
+	build_b(&fp, &p);
+	m = mbuf_from(vec_v4_ip, sizeof(vec_v4_ip));
+	CU_ASSERT_EQUAL(decap(&fp, m, &seq), DP_DEC_DROP_MAX);
+	CU_ASSERT_EQUAL(rte_pktmbuf_pkt_len(m), sizeof(vec_inner) + 8);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod_offset(m, uint8_t *, 12),
+			 (const uint8_t[]){0x88, 0xa8, 0x01, 0x2c, 0x81, 0x00, 0x00, 0xc8},
+			 8) == 0);
+	CU_ASSERT(memcmp(rte_pktmbuf_mtod_offset(m, uint8_t *, 20), vec_inner + 12,
+			 sizeof(vec_inner) - 12) == 0);
+	rte_pktmbuf_free(m);
+	p.ac_inner_vlan = 0;
+
 	/* the whole port: frames pass as they are */
 	p.ac_vlan = 0;
 	build_b(&fp, &p);
@@ -1969,7 +2092,7 @@ static const struct {
 	{"classify", "udp", test_classify_udp},
 	{"classify", "v6", test_classify_v6},
 	{"classify", "resets", test_classify_resets},
-	{"ac_vlan", "ac_vlan", test_ac_vlan},
+	{"ac_tags", "802.1Q, 802.1ad, 0x9100", test_ac_tags},
 	{"encap", "fp_build", test_fp_build},
 	{"encap", "vectors", test_encap_vectors},
 	{"encap", "sequence", test_encap_sequence},

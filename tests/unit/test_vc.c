@@ -18,6 +18,7 @@
 #include <rte_mbuf.h>
 #include <rte_ring.h>
 
+#include "ac_tbl.h"
 #include "dp_priv.h"
 #include "neigh.h"
 #include "ut_dp.h"
@@ -48,10 +49,7 @@ w0(void)
 static const struct vc_fp *
 lookup_ac(uint16_t vlan)
 {
-	uint32_t key = vc_ac_key(UT_AC_PORT, vlan);
-	void *fp;
-
-	return rte_hash_lookup_data(w0()->ac_tbl, &key, &fp) < 0 ? NULL : fp;
+	return ac_tbl_lookup(w0()->ac_tbl->port[UT_AC_PORT], vlan, 0);
 }
 
 static const struct vc_fp *
@@ -114,8 +112,9 @@ test_lifecycle(void)
 	fp = lookup_ac(100);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
 	CU_ASSERT_PTR_EQUAL(lookup_sid(7), fp);
-	CU_ASSERT_EQUAL(fp->flags & (VC_F_VLAN_STRIP | VC_F_VLAN_PUSH),
-			VC_F_VLAN_STRIP | VC_F_VLAN_PUSH);
+	/* PW type Ethernet: the AC's tag is removed and put back */
+	CU_ASSERT_EQUAL(fp->ac_strip, sizeof(struct rte_vlan_hdr));
+	CU_ASSERT_EQUAL(fp->ac_push, sizeof(struct rte_vlan_hdr));
 	/* dataplane.seq_window and .seq_resync (Appendix C) */
 	CU_ASSERT_EQUAL(fp->seq_window, 1000);
 	CU_ASSERT_EQUAL(fp->seq_resync, 3);
@@ -197,7 +196,7 @@ test_invalid_params(void)
 	CU_ASSERT_EQUAL(dp_vc_activate(vc, &p), -ENETUNREACH);
 
 	CU_ASSERT_FALSE(dp_vc_is_active(vc));
-	CU_ASSERT_EQUAL(rte_hash_count(w0()->ac_tbl), 0);
+	CU_ASSERT_EQUAL(w0()->ac_tbl->count, 0);
 	CU_ASSERT_EQUAL(rte_hash_count(w0()->net_tbl), 0);
 	CU_ASSERT_EQUAL(dp_vc_delete(vc), 0);
 }
@@ -262,10 +261,10 @@ test_capacity(void)
 			vcs[i] = vc_up((uint16_t)(i + 1), 5000 + i);
 		CU_ASSERT_PTR_NULL(dp_vc_create(u.dp, "one too many"));
 		CU_ASSERT_EQUAL(rte_errno, ENOSPC);
-		CU_ASSERT_EQUAL(rte_hash_count(w0()->ac_tbl), MAX_VCS);
+		CU_ASSERT_EQUAL(w0()->ac_tbl->count, MAX_VCS);
 		for (i = 0; i < MAX_VCS; i++)
 			vc_down(vcs[i]);
-		CU_ASSERT_EQUAL(rte_hash_count(w0()->ac_tbl), 0);
+		CU_ASSERT_EQUAL(w0()->ac_tbl->count, 0);
 		CU_ASSERT_EQUAL(dp_vc_count(u.dp), 0);
 	}
 }
