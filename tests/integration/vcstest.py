@@ -39,6 +39,8 @@ import xml.etree.ElementTree as ET
 
 SCALE = float(os.environ.get("VCS_TEST_TIMEOUT_SCALE") or "1")
 WRAPPER = shlex.split(os.environ.get("VCS_TEST_WRAPPER", ""))
+FANOUT_CLASH = "could not set PACKET_FANOUT"
+FANOUT_ATTEMPTS = 3
 
 
 # The operator's telemetry client (scripts/) is the tests' too.
@@ -894,6 +896,23 @@ class VcSwitch:
             cmd = ["ip", "netns", "exec", self.netns.name] + cmd
         print("[%s] starting: %s" % (self.name, " ".join(shlex.quote(c) for c in cmd)),
               flush=True)
+        for attempt in range(FANOUT_ATTEMPTS):
+            if self._spawn(cmd, timeout):
+                return self
+            if attempt + 1 == FANOUT_ATTEMPTS or FANOUT_CLASH not in self.stderr:
+                raise TestFailure("[%s] exited with %d during start-up\n%s"
+                                  % (self.name, self.returncode, self.output_tail()))
+            # DPDK 22.11's net_af_packet names its fanout group
+            # (pid ^ ifindex) & 0xffff, and groups are per network
+            # namespace: another process's group can hold the same number
+            # for another interface, and the kernel refuses the join. A new
+            # process has a new pid, hence another group.
+            print("[%s] af_packet fanout group clash (DPDK 22.11 derives it from the pid); "
+                  "starting again" % self.name, flush=True)
+
+    def _spawn(self, cmd, timeout):
+        """Start the process and wait for its telemetry; False if it
+        exited during start-up."""
         self.ctx.running.append(self)
         self.proc = subprocess.Popen(cmd, stdout=open(self.out_path, "w"),
                                      stderr=open(self.err_path, "w"), stdin=subprocess.DEVNULL)
@@ -902,8 +921,7 @@ class VcSwitch:
         while True:
             if self.proc.poll() is not None:
                 self._collect()
-                raise TestFailure("[%s] exited with %d during start-up\n%s"
-                                  % (self.name, self.returncode, self.output_tail()))
+                return False
             try:
                 self.tel = Telemetry(self.prefix, timeout=scaled(5))
                 if isinstance(self.tel.query("/vcswitch/stats"), dict):
@@ -919,7 +937,7 @@ class VcSwitch:
                 raise TestFailure("[%s] telemetry did not answer within %.1f s (%s)\n%s"
                                   % (self.name, scaled(timeout), last, self.output_tail()))
             time.sleep(0.02)
-        return self
+        return True
 
     def cmd(self, cmd, params=None):
         try:
