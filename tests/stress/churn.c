@@ -63,6 +63,7 @@
 #define CHURN_VLAN0   1001
 #define CHURN_SID0    100000u
 #define MAX_INCS      (1u << 20)
+#define OPS_BURST     256
 #define REMOTE_OFFSET 1000000u
 #define BURST	      32
 #define QOS_EVERY     64 /* churn operations per stable contract change */
@@ -760,10 +761,15 @@ main(int argc, char **argv)
 	end = start + (uint64_t)(seconds * (double)hz);
 	for (next = start;;) {
 		uint64_t now = rte_get_timer_cycles();
+		unsigned int burst = 0;
 
-		if (now >= end)
+		/* out of incarnations: the rate is over the time they lasted */
+		if (now >= end || t.n_incs == MAX_INCS)
 			break;
-		while (next <= now) {
+		/* Bounded, as a control thread's event burst is: reclamation
+		 * (dp_poll) must run in between, or re-activations find every
+		 * record still retiring, however slow the asked rate. */
+		while (next <= now && burst++ < OPS_BURST) {
 			churn_op(k);
 			k = (k + 1) % N_CHURN;
 			ops++;
