@@ -416,7 +416,7 @@ ccn_established(struct l2tp_ccn *c)
 		peer->ccn = c;
 	CP_LOG(INFO, "l2tp: %s: connection %u/%u up (peer \"%s\", router id %u)", peer->cfg->name,
 	       c->local_ccid, c->remote_ccid, c->peer_host, c->peer_router_id);
-	l2tp_sess_conn_up(c);
+	l2tp_sess_place_waiting(c);
 }
 
 /* Tie breaking between our outstanding SCCRQ and the peer's (§5.4.3).
@@ -615,6 +615,9 @@ l2tp_ccn_input(struct l2tp_ccn *c, const struct l2tp_wire *w, const uint8_t *msg
 		break;
 	}
 	l2tp_rel_flush(c->rel, c->cm->now);
+	/* what the peer acknowledged made room for calls waiting */
+	if (c->st == CCN_ESTABLISHED && !TAILQ_EMPTY(&c->peer->waiting))
+		l2tp_sess_place_waiting(c);
 }
 
 void

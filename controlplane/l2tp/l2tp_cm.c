@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <rte_common.h>
+#include <rte_jhash.h>
+
 #include "log.h"
 #include "l2tp_priv.h"
 
@@ -107,18 +110,32 @@ l2tp_sess_unindex(struct l2tp_cm *cm, struct l2tp_sess *s)
 
 /* ---- SAPs ---- */
 
+uint32_t
+l2tp_end_id_hash(const char *id, size_t len, uint32_t basis)
+{
+	return rte_jhash(id, (uint32_t)len, basis);
+}
+
+/* The first registered of the SAPs for the message's PW type and Remote
+ * End ID that takes calls from this peer. */
 const struct l2tp_sap *
 l2tp_sap_match(struct l2tp_cm *cm, const struct l2tp_peer *peer, const struct l2tp_msg *m)
 {
-	const struct l2tp_sap *s;
+	struct hmap_node *n;
+	uint32_t hash;
 
 	if (!l2tp_msg_has(m, L2TP_AVP_REMOTE_END_ID) || m->end_id_len >= CM_REMOTE_END_ID_MAX)
 		return NULL;
-	TAILQ_FOREACH(s, &cm->saps, link)
+	hash = l2tp_end_id_hash((const char *)m->end_id, m->end_id_len, m->pw_type);
+	HMAP_FOR_EACH_WITH_HASH(n, hash, &cm->saps_by_end_id)
+	{
+		const struct l2tp_sap *s = container_of(n, struct l2tp_sap, by_end_id);
+
 		if (s->sap.pw_type == m->pw_type && strlen(s->sap.remote_end_id) == m->end_id_len &&
 		    memcmp(s->sap.remote_end_id, m->end_id, m->end_id_len) == 0 &&
 		    (s->sap.peer[0] == '\0' || strcmp(s->sap.peer, peer->cfg->name) == 0))
 			return s;
+	}
 	return NULL;
 }
 
@@ -284,6 +301,8 @@ l2cm_register_sap(void *cm_af_ctx, const struct cm_sap *sap, struct cm_sap_h h, 
 	s->sap = *sap;
 	s->h = h;
 	TAILQ_INSERT_TAIL(&cm->saps, s, link);
+	hmap_insert(&cm->saps_by_end_id, &s->by_end_id,
+		    l2tp_end_id_hash(sap->remote_end_id, strlen(sap->remote_end_id), sap->pw_type));
 	*cm_sap_ctx = s;
 	return CM_SUCCESS;
 }
@@ -294,6 +313,7 @@ l2cm_deregister_sap(void *cm_sap_ctx)
 	struct l2tp_sap *s = cm_sap_ctx;
 
 	TAILQ_REMOVE(&s->cm->saps, s, link);
+	hmap_remove(&s->cm->saps_by_end_id, &s->by_end_id);
 	free(s);
 	return CM_SUCCESS;
 }
@@ -394,6 +414,11 @@ l2tp_cm_create(struct core *core, const struct cfg *c, const struct l2tp_xport_o
 	cm->now = now_ms;
 	TAILQ_INIT(&cm->saps);
 	TAILQ_INIT(&cm->ccns);
+	if (hmap_init(&cm->saps_by_end_id) < 0 || hmap_init(&cm->sess_by_peer_sid) < 0 ||
+	    hmap_init(&cm->requests_by_end_id) < 0) {
+		l2tp_cm_destroy(cm);
+		return NULL;
+	}
 	if (c->l2tp.host_name[0] != '\0')
 		snprintf(cm->host_name, sizeof(cm->host_name), "%s", c->l2tp.host_name);
 	else if (gethostname(cm->host_name, sizeof(cm->host_name) - 1) < 0 ||
@@ -401,7 +426,7 @@ l2tp_cm_create(struct core *core, const struct cfg *c, const struct l2tp_xport_o
 		snprintf(cm->host_name, sizeof(cm->host_name), "vcswitch");
 	cm->peers = calloc(c->l2tp.n_peers + 1, sizeof(*cm->peers));
 	if (cm->peers == NULL) {
-		free(cm);
+		l2tp_cm_destroy(cm);
 		return NULL;
 	}
 	for (i = 0; i < c->l2tp.n_peers; i++, cm->n_peers++)
@@ -473,6 +498,9 @@ l2tp_cm_destroy(struct l2tp_cm *cm)
 		if (cm->peers[i].cfg->transport == L2TP_ENCAP_UDP && cm->x.udp_port != NULL)
 			cm->x.udp_port(cm->x.arg, cm->peers[i].cfg->udp_local_port, false);
 	tdestroy(cm->sess_by_id, free);
+	hmap_destroy(&cm->saps_by_end_id);
+	hmap_destroy(&cm->sess_by_peer_sid);
+	hmap_destroy(&cm->requests_by_end_id);
 	free(cm->peers);
 	free(cm);
 }

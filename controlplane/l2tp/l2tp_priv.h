@@ -14,6 +14,7 @@
 
 #include "cfg.h"
 #include "cm.h"
+#include "hmap.h"
 #include "l2tp_auth.h"
 #include "l2tp_cm.h"
 #include "l2tp_msg.h"
@@ -24,6 +25,11 @@
 #define L2TP_RECONNECT_MAX  60000 /* ms: back-off cap */
 #define L2TP_SERVICE_MAX_MS 1000  /* l2tp_cm_service() is called at least this often */
 #define L2TP_MAX_QUEUE	    65536 /* messages waiting for a connection's window */
+/* Our requests (ICRQ, OCRQ) go onto a connection only while fewer than
+ * this wait for its window; the other calls wait in their peer's list,
+ * in order, so that a burst of calls does not queue every other message
+ * of the connection behind thousands of requests. */
+#define L2TP_PLACE_AHEAD 256
 
 struct l2tp_ccn;
 struct l2tp_sess;
@@ -31,6 +37,7 @@ struct l2tp_sess;
 /* A SAP the client registered: circuits peers may call by Remote End ID. */
 struct l2tp_sap {
 	TAILQ_ENTRY(l2tp_sap) link;
+	struct hmap_node by_end_id; /* in cm->saps_by_end_id */
 	struct l2tp_cm *cm;
 	struct cm_sap sap;
 	struct cm_sap_h h;
@@ -46,7 +53,7 @@ struct l2tp_peer {
 	uint64_t reconnect_at;		 /* initiate: next attempt; 0: none due */
 	bool restarting;		 /* after an even tie: waiting calls wait on */
 	uint32_t reconnect_ms;		 /* back-off */
-	TAILQ_HEAD(, l2tp_sess) waiting; /* calls waiting for a connection */
+	TAILQ_HEAD(, l2tp_sess) waiting; /* calls waiting for a connection, or room on it */
 	uint64_t connections, failures;
 };
 
@@ -102,7 +109,7 @@ enum l2tp_sess_role {
 
 enum l2tp_sess_state {
 	SS_IDLE,	  /* a client's VC, no call yet */
-	SS_WAIT_CTL_CONN, /* senders: for the control connection */
+	SS_WAIT_CTL_CONN, /* senders: for the control connection, or room on it */
 	SS_WAIT_REPLY,	  /* senders: ICRQ/OCRQ sent */
 	SS_OFFERED,	  /* recipients: the client has not answered */
 	SS_WAIT_CONNECT,  /* ICRQ recipient: ICRP sent; OCRQ sender: OCRP received */
@@ -123,6 +130,10 @@ struct l2tp_sess {
 	struct l2tp_cm *cm;
 	struct l2tp_peer *peer;
 	struct l2tp_ccn *ccn; /* NULL while waiting for a connection */
+	/* attached to ccn: in cm->sess_by_peer_sid once remote_sid is
+	 * known; a sender in cm->requests_by_end_id (ties, §5.4.4) */
+	struct hmap_node by_peer_sid, by_end_id;
+	bool in_by_peer_sid, in_by_end_id;
 	enum l2tp_sess_role role;
 	enum l2tp_sess_state st;
 	uint32_t local_sid, remote_sid;
@@ -156,6 +167,13 @@ struct l2tp_cm {
 	TAILQ_HEAD(, l2tp_ccn) ccns;
 	void *ccn_by_id;  /* tsearch: local CCID -> connection */
 	void *sess_by_id; /* tsearch: local session ID -> session */
+	/* what arriving messages name, at a cost that does not grow with
+	 * the sessions: (PW type, Remote End ID) -> SAPs; (connection,
+	 * the peer's session ID) -> sessions; (connection, Remote End ID)
+	 * -> our requests */
+	struct hmap saps_by_end_id;
+	struct hmap sess_by_peer_sid;
+	struct hmap requests_by_end_id;
 	uint32_t next_serial;
 	struct l2tp_cm_stats st;
 };
@@ -172,6 +190,8 @@ void l2tp_sess_unindex(struct l2tp_cm *cm, struct l2tp_sess *s);
 struct l2tp_sess *l2tp_sess_find(struct l2tp_cm *cm, uint32_t local_sid);
 const struct l2tp_sap *l2tp_sap_match(struct l2tp_cm *cm, const struct l2tp_peer *peer,
 				      const struct l2tp_msg *m);
+/* The hash of a Remote End ID in an index; basis tells the indexes apart. */
+uint32_t l2tp_end_id_hash(const char *id, size_t len, uint32_t basis);
 /* A message left (or failed to): counted; drop_percent applies. */
 void l2tp_cm_xmit(struct l2tp_cm *cm, const struct l2tp_wire *w, const uint8_t *msg, size_t len);
 
@@ -200,8 +220,9 @@ const char *l2tp_ccn_state_name(enum l2tp_ccn_state s);
 /* ---- l2tp_sess.c ---- */
 /* A session message (ICRQ ... SLI) that arrived on c, decoded. */
 void l2tp_sess_input(struct l2tp_ccn *c, const struct l2tp_msg *m);
-/* c is established: send the ICRQ/OCRQ of the calls waiting for it. */
-void l2tp_sess_conn_up(struct l2tp_ccn *c);
+/* c is established, or its window moved: send the ICRQ/OCRQ of the
+ * calls waiting for it, as many as it has room for (L2TP_PLACE_AHEAD). */
+void l2tp_sess_place_waiting(struct l2tp_ccn *c);
 /* c went away: every session on it ends with status why. */
 void l2tp_sess_conn_down(struct l2tp_ccn *c, enum cm_status why);
 /* No connection to the peer is coming: its waiting calls fail. */

@@ -55,9 +55,10 @@ struct l2tp_rel {
 	uint32_t cwnd, ssthresh;
 	uint32_t cwnd_acks; /* acknowledged in congestion avoidance since cwnd last grew */
 	uint32_t rto_ms, retries;
-	uint64_t deadline; /* UINT64_MAX while nothing is unacknowledged */
-	uint32_t dup_acks; /* acknowledgements since una last moved */
-	bool recovering;   /* since a fast retransmission, until recover_ns is acknowledged */
+	uint64_t deadline;     /* UINT64_MAX while nothing is unacknowledged */
+	uint32_t dup_acks;     /* acknowledgements since una last moved */
+	uint32_t dup_acks_due; /* the count at which the oldest goes again */
+	bool recovering;       /* since a fast retransmission, until recover_ns is acknowledged */
 	uint16_t recover_ns;
 	bool ack_due; /* Nr advanced since it was last transmitted */
 	bool dup_due; /* a duplicate arrived since the last explicit ACK */
@@ -237,6 +238,10 @@ fast_retransmit(struct l2tp_rel *r)
 		r->recovering = true;
 		r->recover_ns = r->next_tx_ns;
 	}
+	/* What is in flight now reaches the peer before this copy does,
+	 * and each may be reported alone: only once that many more reports
+	 * came is the copy lost too (a timeout still covers fewer). */
+	r->dup_acks_due = r->dup_acks + in_flight(r) + DUP_ACKS;
 	r->st.fast_retransmits++;
 	transmit(r, m);
 }
@@ -250,15 +255,17 @@ take_ack(struct l2tp_rel *r, uint16_t nr, bool is_ack, uint64_t now)
 	if (acked == 0) {
 		/* Only an acknowledgement alone reports a loss, as in TCP
 		 * (RFC 5681 §2): a message of the peer's may have left before
-		 * ours arrived. Every DUP_ACKS reports: a fast retransmission
-		 * may be lost too, and the timeout costs far more. */
-		if (is_ack && unacked(r) > 0 && ++r->dup_acks % DUP_ACKS == 0)
+		 * ours arrived. A fast retransmission may be lost too, and a
+		 * timeout costs far more: reports beyond those it explains
+		 * resend it again. */
+		if (is_ack && unacked(r) > 0 && ++r->dup_acks == r->dup_acks_due)
 			fast_retransmit(r);
 		return;
 	}
 	if (acked > unacked(r))
 		return;
 	r->dup_acks = 0;
+	r->dup_acks_due = DUP_ACKS;
 	/* An acknowledgement that stops short of what was in flight at the
 	 * fast retransmission shows the next loss (NewReno, RFC 6582) */
 	partial = r->recovering && nr != r->recover_ns && (uint16_t)(r->recover_ns - nr) < SEQ_HALF;
@@ -385,6 +392,7 @@ l2tp_rel_create(const struct l2tp_rel_cfg *cfg, const struct l2tp_rel_ops *ops)
 	 * window. */
 	r->cwnd = 1;
 	r->ssthresh = r->cfg.peer_window;
+	r->dup_acks_due = DUP_ACKS;
 	r->rto_ms = cfg->rto_initial_ms;
 	r->deadline = UINT64_MAX;
 	return r;
@@ -420,6 +428,18 @@ l2tp_rel_set_peer_window(struct l2tp_rel *r, uint16_t window)
 		r->cwnd = r->cfg.peer_window;
 }
 
+uint32_t
+l2tp_rel_queued(const struct l2tp_rel *r)
+{
+	return r->waiting;
+}
+
+bool
+l2tp_rel_can_send(const struct l2tp_rel *r)
+{
+	return !must_wait(r) || r->waiting < r->cfg.max_queue;
+}
+
 int
 l2tp_rel_send(struct l2tp_rel *r, const uint8_t *msg, size_t len, uint64_t now)
 {
@@ -429,7 +449,7 @@ l2tp_rel_send(struct l2tp_rel *r, const uint8_t *msg, size_t len, uint64_t now)
 	 * goes on the wire would be lost however often it is sent. */
 	if (len < HDR_LEN || rd16(msg + LENGTH_OFF) != len)
 		return -EINVAL;
-	if (must_wait(r) && r->waiting >= r->cfg.max_queue)
+	if (!l2tp_rel_can_send(r))
 		return -ENOBUFS;
 	m = msg_copy(msg, len);
 	if (m == NULL)
@@ -521,6 +541,7 @@ l2tp_rel_timer(struct l2tp_rel *r, uint64_t now)
 	/* The duplicates counted so far and the recovery were about the
 	 * round the timeout ends (RFC 6582 §3.2 step 1 ends recovery too). */
 	r->dup_acks = 0;
+	r->dup_acks_due = DUP_ACKS;
 	r->recovering = false;
 	/* With cwnd at 1 only the oldest goes out again now; the others
 	 * follow, in order, as acknowledgements open the window, unless

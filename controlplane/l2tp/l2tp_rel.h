@@ -61,6 +61,10 @@ void l2tp_rel_set_peer_window(struct l2tp_rel *r, uint16_t window);
  * go out at once and max_queue messages already wait; -EINVAL for a
  * message shorter than a header or whose Length is not len; -ENOMEM. */
 int l2tp_rel_send(struct l2tp_rel *r, const uint8_t *msg, size_t len, uint64_t now);
+/* Whether l2tp_rel_send() has room for a message now (else -ENOBUFS). */
+bool l2tp_rel_can_send(const struct l2tp_rel *r);
+/* Messages never transmitted yet: waiting for the window. */
+uint32_t l2tp_rel_queued(const struct l2tp_rel *r);
 
 enum l2tp_rel_rx {
 	L2TP_RX_DELIVER,   /* next in sequence: process it, then l2tp_rel_pop() */

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_common.h>
+#include <rte_jhash.h>
+
 #include "log.h"
 #include "l2tp_priv.h"
 
@@ -61,11 +64,70 @@ sess_new(struct l2tp_cm *cm, enum l2tp_sess_role role)
 	return s;
 }
 
+/* ---- indexes of attached sessions ---- */
+
+static uint32_t
+peer_sid_hash(const struct l2tp_ccn *c, uint32_t remote_sid)
+{
+	return rte_jhash_2words(remote_sid, c->local_ccid, 0);
+}
+
+static uint32_t
+request_hash(const struct l2tp_ccn *c, const char *end_id, size_t len)
+{
+	return l2tp_end_id_hash(end_id, len, c->local_ccid);
+}
+
+static void
+sess_index_peer_sid(struct l2tp_sess *s)
+{
+	if (s->ccn == NULL || s->remote_sid == 0 || s->in_by_peer_sid)
+		return;
+	hmap_insert(&s->cm->sess_by_peer_sid, &s->by_peer_sid,
+		    peer_sid_hash(s->ccn, s->remote_sid));
+	s->in_by_peer_sid = true;
+}
+
+static void
+sess_index_request(struct l2tp_sess *s)
+{
+	const char *id = s->params.media.remote_end_id;
+
+	hmap_insert(&s->cm->requests_by_end_id, &s->by_end_id,
+		    request_hash(s->ccn, id, strnlen(id, CM_REMOTE_END_ID_MAX)));
+	s->in_by_end_id = true;
+}
+
+static void
+sess_unindex_attached(struct l2tp_sess *s)
+{
+	if (s->in_by_peer_sid)
+		hmap_remove(&s->cm->sess_by_peer_sid, &s->by_peer_sid);
+	if (s->in_by_end_id)
+		hmap_remove(&s->cm->requests_by_end_id, &s->by_end_id);
+	s->in_by_peer_sid = s->in_by_end_id = false;
+}
+
+/* The peer named its session: by this ID it finds ours. */
+static void
+sess_set_remote_sid(struct l2tp_sess *s, uint32_t sid)
+{
+	if (s->remote_sid == sid)
+		return;
+	if (s->in_by_peer_sid) {
+		hmap_remove(&s->cm->sess_by_peer_sid, &s->by_peer_sid);
+		s->in_by_peer_sid = false;
+	}
+	s->remote_sid = sid;
+	sess_index_peer_sid(s);
+}
+
 /* Detach from its connection or waiting list. */
 static void
 sess_unlink(struct l2tp_sess *s)
 {
 	if (s->ccn != NULL) {
+		sess_unindex_attached(s);
 		TAILQ_REMOVE(&s->ccn->sessions, s, link);
 		s->ccn->n_sessions--;
 		s->ccn = NULL;
@@ -90,6 +152,9 @@ sess_attach(struct l2tp_sess *s, struct l2tp_ccn *c)
 	s->ccn = c;
 	TAILQ_INSERT_TAIL(&c->sessions, s, link);
 	c->n_sessions++;
+	sess_index_peer_sid(s);
+	if (sess_sender(s))
+		sess_index_request(s);
 }
 
 /* Whether a peer's Circuit Status lets us send to it: active and not on
@@ -188,8 +253,10 @@ sess_learn(struct l2tp_sess *s, const struct l2tp_msg *m)
 {
 	struct cm_l2tp_media *md = &s->params.media;
 
-	if (l2tp_msg_has(m, L2TP_AVP_LOCAL_SID))
-		s->remote_sid = md->remote_session_id = m->local_sid;
+	if (l2tp_msg_has(m, L2TP_AVP_LOCAL_SID)) {
+		sess_set_remote_sid(s, m->local_sid);
+		md->remote_session_id = m->local_sid;
+	}
 	if (l2tp_msg_has(m, L2TP_AVP_COOKIE)) {
 		md->remote_cookie_len = m->cookie_len;
 		memcpy(md->remote_cookie, m->cookie, m->cookie_len);
@@ -527,7 +594,9 @@ l2tp_sess_incoming_call_complete(enum cm_status status, void *cm_vc_ctx, struct 
 
 /* ---- outgoing calls (we are the ICRQ or OCRQ sender) ---- */
 
-static void
+/* 0, or what l2tp_ccn_send() returned: the connection's queue is full
+ * (-ENOBUFS) or no memory. */
+static int
 sess_send_request(struct l2tp_sess *s)
 {
 	struct l2tp_msg m;
@@ -549,7 +618,7 @@ sess_send_request(struct l2tp_sess *s)
 	sess_offer_avps(s, &m);
 	s->st = SS_WAIT_REPLY;
 	sess_media_from_wire(s);
-	l2tp_ccn_send(s->ccn, &m);
+	return l2tp_ccn_send(s->ccn, &m);
 }
 
 /* Whether the peer listed this PW type in its capabilities: a request
@@ -565,26 +634,33 @@ sess_pw_supported(const struct l2tp_ccn *c, uint16_t pw_type)
 	return false;
 }
 
-static void
+/* Whether c takes another request now (L2TP_PLACE_AHEAD). */
+static bool
+sess_room(const struct l2tp_ccn *c)
+{
+	return l2tp_rel_queued(c->rel) < L2TP_PLACE_AHEAD;
+}
+
+static int
 sess_place(struct l2tp_sess *s, struct l2tp_ccn *c)
 {
 	sess_attach(s, c);
-	sess_send_request(s);
+	return sess_send_request(s);
 }
 
 void
-l2tp_sess_conn_up(struct l2tp_ccn *c)
+l2tp_sess_place_waiting(struct l2tp_ccn *c)
 {
 	struct l2tp_peer *peer = c->peer;
 	struct l2tp_sess *s;
 
 	if (peer->ccn != c)
 		return;
-	while ((s = TAILQ_FIRST(&peer->waiting)) != NULL) {
-		if (sess_pw_supported(c, s->params.media.pw_type))
-			sess_place(s, c);
-		else
+	while ((s = TAILQ_FIRST(&peer->waiting)) != NULL && sess_room(c)) {
+		if (!sess_pw_supported(c, s->params.media.pw_type))
 			sess_end(s, CM_NOT_SUPPORTED, NULL);
+		else if (sess_place(s, c) < 0)
+			sess_end(s, CM_RESOURCES, NULL); /* no memory */
 	}
 }
 
@@ -622,8 +698,14 @@ l2tp_sess_make_call(void *cm_vc_ctx, struct cm_call_params *p, struct cm_party_h
 	if (s->peer->ccn != NULL && s->peer->ccn->st == CCN_ESTABLISHED) {
 		if (!sess_pw_supported(s->peer->ccn, md->pw_type))
 			return CM_NOT_SUPPORTED;
-		sess_place(s, s->peer->ccn);
-		return CM_PENDING;
+		if (TAILQ_EMPTY(&s->peer->waiting) && sess_room(s->peer->ccn)) {
+			if (sess_place(s, s->peer->ccn) < 0) {
+				sess_unlink(s);
+				s->st = SS_IDLE;
+				return CM_RESOURCES;
+			}
+			return CM_PENDING;
+		}
 	}
 	s->st = SS_WAIT_CTL_CONN;
 	TAILQ_INSERT_TAIL(&s->peer->waiting, s, link);
@@ -645,7 +727,7 @@ sess_reply(struct l2tp_sess *s, const struct l2tp_msg *m)
 
 	/* a refusal's CDN names the peer's session */
 	if (l2tp_msg_has(m, L2TP_AVP_LOCAL_SID))
-		s->remote_sid = m->local_sid;
+		sess_set_remote_sid(s, m->local_sid);
 	result = sess_unacceptable(m, L2TP_L2SS_NONE, &error, &why);
 	if (result != 0) {
 		sess_cdn(s, result, error, why);
@@ -684,13 +766,18 @@ sess_reply(struct l2tp_sess *s, const struct l2tp_msg *m)
 static struct l2tp_sess *
 sess_tie_with(struct l2tp_ccn *c, const struct l2tp_msg *m)
 {
-	struct l2tp_sess *s;
+	uint32_t hash = request_hash(c, (const char *)m->end_id, m->end_id_len);
+	struct hmap_node *n;
 
-	TAILQ_FOREACH(s, &c->sessions, link)
-		if (sess_sender(s) && s->st == SS_WAIT_REPLY &&
+	HMAP_FOR_EACH_WITH_HASH(n, hash, &c->cm->requests_by_end_id)
+	{
+		struct l2tp_sess *s = container_of(n, struct l2tp_sess, by_end_id);
+
+		if (s->ccn == c && s->st == SS_WAIT_REPLY &&
 		    strnlen(s->params.media.remote_end_id, CM_REMOTE_END_ID_MAX) == m->end_id_len &&
 		    memcmp(s->params.media.remote_end_id, m->end_id, m->end_id_len) == 0)
 			return s;
+	}
 	return NULL;
 }
 
@@ -715,11 +802,8 @@ sess_tie(struct l2tp_ccn *c, struct l2tp_sess *ours, const struct l2tp_msg *m)
 		 * session ID, and the client's call is still being made */
 		c->cm->x.random(ours->tie, sizeof(ours->tie));
 		l2tp_sess_unindex(c->cm, ours);
-		if (l2tp_sess_index(c->cm, ours) < 0) {
+		if (l2tp_sess_index(c->cm, ours) < 0 || sess_send_request(ours) < 0)
 			sess_end(ours, CM_RESOURCES, NULL);
-			return false;
-		}
-		sess_send_request(ours);
 		return false;
 	}
 	/* we lost (the peer's CDN 13 for ours follows): ours goes */
@@ -735,6 +819,7 @@ sess_tie(struct l2tp_ccn *c, struct l2tp_sess *ours, const struct l2tp_msg *m)
 static struct l2tp_sess *
 sess_of(struct l2tp_ccn *c, const struct l2tp_msg *m)
 {
+	struct hmap_node *n;
 	struct l2tp_sess *s;
 
 	if (l2tp_msg_has(m, L2TP_AVP_REMOTE_SID) && m->remote_sid != 0) {
@@ -743,9 +828,12 @@ sess_of(struct l2tp_ccn *c, const struct l2tp_msg *m)
 	}
 	if (!l2tp_msg_has(m, L2TP_AVP_LOCAL_SID))
 		return NULL;
-	TAILQ_FOREACH(s, &c->sessions, link)
-		if (s->remote_sid == m->local_sid)
+	HMAP_FOR_EACH_WITH_HASH(n, peer_sid_hash(c, m->local_sid), &c->cm->sess_by_peer_sid)
+	{
+		s = container_of(n, struct l2tp_sess, by_peer_sid);
+		if (s->ccn == c && s->remote_sid == m->local_sid)
 			return s;
+	}
 	return NULL;
 }
 

@@ -68,6 +68,11 @@ struct xc {
 	struct xc_af afs[XC_MAX_AFS];
 	unsigned int n_afs;
 	uint64_t now;
+	/* The circuits are scanned for calls to make only when one may be
+	 * due: at scan_at, the earliest retry, or after rescan is set by
+	 * what lets a call go sooner (a circuit free, a SAP registered). */
+	uint64_t scan_at;
+	bool rescan;
 };
 
 static const struct cm_party_h no_party;
@@ -80,6 +85,7 @@ xc_register_saps(struct xc_af *a)
 	unsigned int i;
 
 	a->open = true;
+	x->rescan = true;
 	for (i = 0; i < x->n_circs; i++) {
 		const struct xc_circuit *d = &x->circs[i].def;
 		struct xc_sap *s = &a->saps[i];
@@ -183,6 +189,7 @@ xc_register_sap_complete(enum cm_status status, void *sap_ctx, const struct cm_s
 	struct xc_sap *s = sap_ctx;
 
 	s->registered = status == CM_SUCCESS;
+	s->af->x->rescan = true;
 	if (status != CM_SUCCESS)
 		CP_LOG(ERR, "circuit %s: SAP refused: %s", sap->remote_end_id,
 		       cm_status_name(status));
@@ -228,8 +235,10 @@ xc_call_over(struct xc_vc *v)
 	circ->vc = NULL;
 	v->circuit = -1;
 	/* a circuit that calls calls again, after a pause */
-	if (circ->def.call)
+	if (circ->def.call) {
 		circ->call_at = x->now + circ->retry_ms;
+		x->rescan = true;
+	}
 }
 
 /* Our VC's call is over or never was: the VC goes (model §5.3: its
@@ -483,6 +492,9 @@ xc_service(struct xc *x, uint64_t now_ms)
 	unsigned int i, k;
 
 	x->now = now_ms;
+	if (!x->rescan && now_ms < x->scan_at)
+		return (int)(x->scan_at - now_ms);
+	x->rescan = false;
 	for (i = 0; i < x->n_circs; i++) {
 		struct xc_circ *circ = &x->circs[i];
 
@@ -501,6 +513,7 @@ xc_service(struct xc *x, uint64_t now_ms)
 		if (circ->state == CIRC_FREE && circ->call_at < next)
 			next = circ->call_at;
 	}
+	x->scan_at = next;
 	return next <= now_ms ? 0 : (int)(next - now_ms);
 }
 

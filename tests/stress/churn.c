@@ -64,6 +64,7 @@
 #define CHURN_SID0    100000u
 #define MAX_INCS      (1u << 20)
 #define OPS_BURST     256
+#define RETIRING_MAX  (MAX_VCS / 2)
 #define REMOTE_OFFSET 1000000u
 #define BURST	      32
 #define QOS_EVERY     64 /* churn operations per stable contract change */
@@ -91,6 +92,7 @@ static struct {
 	/* -c: the slot's last call is still closing: its circuit is busy */
 	bool closing[N_CHURN];
 	uint64_t busy_skips;
+	uint64_t reclaim_waits; /* bursts cut short: too many records retiring */
 	struct inc stable[N_STABLE];
 	/* generator/sink (lcore 2) */
 	uint8_t ac_tmpl[64], net_tmpl[128];
@@ -770,6 +772,14 @@ main(int argc, char **argv)
 		 * (dp_poll) must run in between, or re-activations find every
 		 * record still retiring, however slow the asked rate. */
 		while (next <= now && burst++ < OPS_BURST) {
+			/* A worker the kernel has not run for a while holds
+			 * back every grace period: past this, activations
+			 * would be refused for want of records. A control
+			 * thread waits, as this one does, for reclamation. */
+			if (dp_vc_retiring(t.u.dp) > RETIRING_MAX) {
+				t.reclaim_waits++;
+				break;
+			}
 			churn_op(k);
 			k = (k + 1) % N_CHURN;
 			ops++;
@@ -813,8 +823,10 @@ main(int argc, char **argv)
 	if (t.calls)
 		printf("calls: %" PRIu64 " set up, %" PRIu64 " closed, %" PRIu64
 		       " contract changes on stable calls, %" PRIu64
-		       " set-ups deferred (circuit still closing)\n",
-		       cc.calls_setup, cc.calls_closed, t.qos_changes, t.busy_skips);
+		       " set-ups deferred (circuit still closing), %" PRIu64
+		       " waits for reclamation\n",
+		       cc.calls_setup, cc.calls_closed, t.qos_changes, t.busy_skips,
+		       t.reclaim_waits);
 	printf("traffic: sent %" PRIu64 " (ac %" PRIu64 ", net %" PRIu64 "), forwarded %" PRIu64
 	       " (encap %" PRIu64 ", decap %" PRIu64 "), unknown ac %" PRIu64
 	       ", unknown session %" PRIu64 ", late %" PRIu64 "\n",

@@ -3378,6 +3378,51 @@ msg_pw_not_listed(void)
 	fx_fini();
 }
 
+/* A burst of calls larger than any window: their requests go onto the
+ * connection a few hundred ahead of the window, the others wait for room
+ * in order (a call made meanwhile behind them), and all go as the peer
+ * acknowledges; none fails, none is lost. */
+static void
+msg_calls_paced(void)
+{
+	unsigned int n = 2000, i, placed, rounds;
+	const struct sent *s;
+	struct pconn *pc;
+	struct l2tp_msg m;
+	char id[16], last[16];
+
+	fx_init(true, 0);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "pw%u", i);
+		make_call(id, false);
+	}
+	l2tp_cm_service(F.cm, F.now);
+	EXPECT_MSG(L2TP_MSG_SCCRQ);
+	pc = &F.pc[0];
+	m = cc_msg(pc, L2TP_MSG_SCCRP);
+	tx(pc, &m);
+	placed = (unsigned int)stats().tx_by_type[L2TP_MSG_ICRQ];
+	CHECK(placed > 0 && placed < n / 2);
+	make_call("pw-late", false); /* pending: behind the others */
+	CHECK_EQ(stats().tx_by_type[L2TP_MSG_ICRQ], placed);
+	/* the peer takes all it is sent, until nothing more comes */
+	for (rounds = 0, last[0] = '\0'; rounds < 10 * n; rounds++) {
+		F.n_sent = F.seen = 0;
+		tx_ack(pc);
+		if ((s = next_sent()) == NULL)
+			break;
+		for (; s != NULL; s = next_sent())
+			if (s->m.type == L2TP_MSG_ICRQ)
+				snprintf(last, sizeof(last), "%.*s", (int)s->m.end_id_len,
+					 (const char *)s->m.end_id);
+	}
+	CHECK_EQ(stats().tx_by_type[L2TP_MSG_ICRQ], n + 1);
+	CHECK_EQ(stats().sessions_failed, 0);
+	CHECK(strcmp(last, "pw-late") == 0);
+	UT_EXPECT_NOTHING(F.e);
+	fx_fini();
+}
+
 /* An SCCRQ from an address that is no configured peer: dropped. */
 static void
 msg_unknown_peer(void)
@@ -3943,6 +3988,7 @@ static CU_TestInfo tests[] = {
 	{"5.2 HELLO unknown M=1 AVP -> StopCCN 2/8", msg_hello_unknown_avp},
 	{"5.2 session message unknown M=1 AVP -> CDN 2/8", msg_session_unknown_avp},
 	{"5.4.4 no call for a PW type the peer did not list", msg_pw_not_listed},
+	{"a burst of calls goes onto the connection as its window allows", msg_calls_paced},
 	{"SCCRQ from no configured peer -> dropped", msg_unknown_peer},
 	{"4.3 digest required with a secret", auth_digest_required},
 	{"4.3 bad digest dropped before use", auth_bad_digest},
