@@ -73,6 +73,12 @@ struct xc {
 	 * what lets a call go sooner (a circuit free, a SAP registered). */
 	uint64_t scan_at;
 	bool rescan;
+	/* A pass makes at most XC_CALLS_PER_TURN calls per turn of the
+	 * control thread, which has messages and timers to serve too; the
+	 * next turn goes on from cursor. pass_next: the earliest retry the
+	 * pass has seen. */
+	unsigned int cursor;
+	uint64_t pass_next;
 };
 
 static const struct cm_party_h no_party;
@@ -488,16 +494,22 @@ xc_make_call(struct xc_af *a, unsigned int i)
 int
 xc_service(struct xc *x, uint64_t now_ms)
 {
-	uint64_t next = now_ms + XC_RETRY_MAX_MS;
-	unsigned int i, k;
+	unsigned int i, k, calls = 0;
 
 	x->now = now_ms;
-	if (!x->rescan && now_ms < x->scan_at)
-		return (int)(x->scan_at - now_ms);
-	x->rescan = false;
-	for (i = 0; i < x->n_circs; i++) {
+	if (x->cursor == 0) {
+		if (!x->rescan && now_ms < x->scan_at)
+			return (int)(x->scan_at - now_ms);
+		x->rescan = false;
+		x->pass_next = now_ms + XC_RETRY_MAX_MS;
+	}
+	for (i = x->cursor; i < x->n_circs; i++) {
 		struct xc_circ *circ = &x->circs[i];
 
+		if (calls == XC_CALLS_PER_TURN) {
+			x->cursor = i;
+			return 0;
+		}
 		if (!circ->def.call || circ->state != CIRC_FREE)
 			continue;
 		for (k = 0; k < x->n_afs; k++) {
@@ -506,15 +518,18 @@ xc_service(struct xc *x, uint64_t now_ms)
 			if (a->af.family != circ->def.family || !a->open || a->closing ||
 			    !a->saps[i].registered)
 				continue;
-			if (now_ms >= circ->call_at)
+			if (now_ms >= circ->call_at) {
 				xc_make_call(a, i);
+				calls++;
+			}
 			break;
 		}
-		if (circ->state == CIRC_FREE && circ->call_at < next)
-			next = circ->call_at;
+		if (circ->state == CIRC_FREE && circ->call_at < x->pass_next)
+			x->pass_next = circ->call_at;
 	}
-	x->scan_at = next;
-	return next <= now_ms ? 0 : (int)(next - now_ms);
+	x->cursor = 0;
+	x->scan_at = x->pass_next;
+	return x->scan_at <= now_ms ? 0 : (int)(x->scan_at - now_ms);
 }
 
 static void

@@ -32,8 +32,9 @@ struct xc_circuit {
 	struct cm_flowspec transmit, receive; /* its contract; none: any */
 };
 
-#define XC_RETRY_MIN_MS 1000 /* a failed or ended call of ours is made again */
-#define XC_RETRY_MAX_MS 30000
+#define XC_RETRY_MIN_MS	  1000 /* a failed or ended call of ours is made again */
+#define XC_RETRY_MAX_MS	  30000
+#define XC_CALLS_PER_TURN 256 /* calls made per turn of the control thread */
 
 struct xc_circuit_state {
 	const char *name;
