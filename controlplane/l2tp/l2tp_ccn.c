@@ -192,7 +192,9 @@ ccn_new(struct l2tp_peer *peer, const struct l2tp_wire *w, bool initiator)
 		.max_retries = t->retries,
 		.peer_window = L2TP_REL_DEFAULT_WINDOW,
 		.our_window = (uint16_t)t->receive_window,
-		.max_queue = L2TP_MAX_QUEUE,
+		/* room for a CDN of every session the switch can hold,
+		 * however far behind the peer's window is */
+		.max_queue = L2TP_MAX_QUEUE + 2 * peer->cm->cfg->dp.max_vcs,
 	};
 	struct l2tp_ccn *c = calloc(1, sizeof(*c));
 	struct l2tp_rel_ops ops;

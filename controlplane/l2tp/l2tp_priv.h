@@ -24,7 +24,7 @@
 #define L2TP_RECONNECT_MIN  1000  /* ms: first retry of a failed connection */
 #define L2TP_RECONNECT_MAX  60000 /* ms: back-off cap */
 #define L2TP_SERVICE_MAX_MS 1000  /* l2tp_cm_service() is called at least this often */
-#define L2TP_MAX_QUEUE	    65536 /* messages waiting for a connection's window */
+#define L2TP_MAX_QUEUE	    65536 /* messages waiting for a window, beyond 2 per VC */
 /* Our requests (ICRQ, OCRQ) go onto a connection only while fewer than
  * this wait for its window; the other calls wait in their peer's list,
  * in order, so that a burst of calls does not queue every other message
