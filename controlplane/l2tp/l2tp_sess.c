@@ -709,7 +709,8 @@ l2tp_sess_make_call(void *cm_vc_ctx, struct cm_call_params *p, struct cm_party_h
 	}
 	s->st = SS_WAIT_CTL_CONN;
 	TAILQ_INSERT_TAIL(&s->peer->waiting, s, link);
-	/* a connection is coming: opened now, or by the service when a
+	/* room on the connection comes with the peer's acknowledgements;
+	 * or a connection is coming: opened now, or by the service when a
 	 * failed one's back-off ends, or by the peer if we do not initiate */
 	if (s->peer->ccn == NULL && s->peer->cfg->initiate && s->peer->reconnect_at == 0)
 		s->peer->ccn = l2tp_ccn_open(s->peer);
