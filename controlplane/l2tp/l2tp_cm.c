@@ -113,7 +113,12 @@ l2tp_sess_unindex(struct l2tp_cm *cm, struct l2tp_sess *s)
 uint32_t
 l2tp_end_id_hash(const char *id, size_t len, uint32_t basis)
 {
-	return rte_jhash(id, (uint32_t)len, basis);
+	/* rte_jhash loads 32-bit words: from an aligned copy, then */
+	uint32_t words[L2TP_END_ID_MAX / sizeof(uint32_t)];
+
+	len = RTE_MIN(len, sizeof(words));
+	memcpy(words, id, len);
+	return rte_jhash(words, (uint32_t)len, basis);
 }
 
 /* The first registered of the SAPs for the message's PW type and Remote
