@@ -202,13 +202,16 @@ send_cdn(struct l2tp_ccn *c, uint32_t local_sid, uint32_t remote_sid, uint16_t r
 	l2tp_ccn_send(c, &m);
 }
 
-/* Tell the peer this session is over, once. */
+/* Tell the peer this session is over, once. Not while shutting down:
+ * the StopCCN that follows clears every session of the connection
+ * (§3.3.2), one message where CDNs would be one per session, each to be
+ * acknowledged before the process may go. */
 static void
 sess_cdn(struct l2tp_sess *s, uint16_t result, uint16_t error, const char *text)
 {
 	s->cdn_result = result;
 	s->cdn_error = error;
-	if (sess_can_talk(s))
+	if (sess_can_talk(s) && !s->cm->stopping)
 		send_cdn(s->ccn, s->local_sid, s->remote_sid, result, error, text);
 	s->sent_cdn = true;
 }

@@ -29,10 +29,11 @@ Each run proves:
   messages were dropped and retransmitted;
 - one frame on every circuit each way arrives, exactly, on the other
   side's circuit (VLAN and all);
-- the stopped side (SIGTERM) closes every call with CDN and the
-  connection with StopCCN before it exits 0 with every mbuf back; the
-  other side sees N CDNs and one StopCCN and ends with every call closed
-  (its own circuits then call again, and wait), then exits 0 too;
+- the stopped side (SIGTERM) closes the connection with one StopCCN,
+  which clears every session (RFC 3931 §3.3.2: no CDN), before it exits
+  0 with every mbuf back; the other side sees no CDN and one StopCCN and
+  ends with every call closed (its own circuits then call again, and
+  wait), then exits 0 too;
 - every control message either side sent or received (l2tp.trace), and
   in runs 3 and 4 every frame on the network veth (captured by dumpcap),
   decodes in tshark, with the shared secret, without a malformed packet,
@@ -201,7 +202,10 @@ def run(ctx, n, net, transport, digest, hide, drop, stopped):
 
     stop, keep = (A, B) if stopped == "A" else (B, A)
     t0 = time.monotonic()
-    stop.stop()
+    # A lost StopCCN goes again after 1, 2, 4, 8... s: with drops, the
+    # process may wait for its acknowledgement up to the bound main.c
+    # keeps (a retransmission cycle, 71 s with the default timers).
+    stop.stop(timeout=80.0 if drop else 20.0)
     def over(_):
         calls = keep.cmd("/vcswitch/calls")
         return calls["connected"] == 0 and calls["closing"] == 0 and \
@@ -213,8 +217,8 @@ def run(ctx, n, net, transport, digest, hide, drop, stopped):
     print("run %d: %s's calls closed in %.1f s" % (n, keep.name, time.monotonic() - t0),
           flush=True)
     sk = l2tp_stats(keep)
-    chk.eq((sk.get("rx_CDN", 0), sk.get("rx_StopCCN", 0)), (N, 1),
-           "%s: CDNs and StopCCN received" % keep.name)
+    chk.eq((sk.get("rx_CDN", 0), sk.get("rx_StopCCN", 0)), (0, 1),
+           "%s: no CDN, one StopCCN received" % keep.name)
     chk.eq(keep.cmd("/vcswitch/calls")["set_up"], N, "%s: calls set up, ever" % keep.name)
     keep.stop()
     if dump is not None:

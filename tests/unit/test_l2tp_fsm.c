@@ -1672,6 +1672,62 @@ cc_est_admin_close(void)
 	fx_fini();
 }
 
+/* The client closes its calls when the address family closes, as the
+ * cross-connect does at shutdown. */
+static struct ut_obj *closing_at_stop[2];
+
+static void
+act_close_calls(struct ut_call *c, intptr_t unused)
+{
+	unsigned int i;
+
+	(void)c, (void)unused;
+	for (i = 0; i < sizeof(closing_at_stop) / sizeof(closing_at_stop[0]); i++)
+		UT_ST(ut_close_call(closing_at_stop[i], NULL, NULL, 0), CM_PENDING);
+}
+
+/* Shutdown with calls up, which the client closes itself: no CDN, the
+ * StopCCN clears them all (§3.3.2); one message to be acknowledged
+ * however many sessions the connection carries. */
+static void
+cc_est_shutdown_no_cdn(void)
+{
+	struct pconn *pc;
+	const struct sent *s;
+	uint32_t ours[2];
+	char ev[3][64];
+
+	fx_init(false, 0);
+	pc = up_responder();
+	closing_at_stop[0] = in_call(pc, 0x3001, &ours[0]);
+	closing_at_stop[1] = out_call(pc, "pw7", false, 0x3002, &ours[1]);
+	ut_on(F.cl, UT_CL_NOTIFY_CLOSE_AF, act_close_calls, 0);
+	l2tp_cm_stop(F.cm, F.now);
+	s = EXPECT_MSG(L2TP_MSG_STOPCCN);
+	EXPECT_RESULT(s, L2TP_STOP_SHUTDOWN, -1);
+	EXPECT_NONE();
+	CHECK_EQ(count_sent(L2TP_MSG_CDN), 0);
+	snprintf(ev[0], sizeof(ev[0]), "cl_close_call(vc=%s)=PENDING", closing_at_stop[0]->name);
+	snprintf(ev[1], sizeof(ev[1]), "cl_close_call(vc=%s)=PENDING", closing_at_stop[1]->name);
+	UT_EXPECT(F.e, "cl.notify_close_af(af=A1)", ev[0], ev[1]);
+	settle();
+	snprintf(ev[0], sizeof(ev[0]), "cl.close_call_complete(SUCCESS,vc=%s)",
+		 closing_at_stop[0]->name);
+	snprintf(ev[1], sizeof(ev[1]), "cl.delete_vc(vc=%s)", closing_at_stop[0]->name);
+	snprintf(ev[2], sizeof(ev[2]), "cl.close_call_complete(SUCCESS,vc=%s)",
+		 closing_at_stop[1]->name);
+	UT_EXPECT(F.e, ev[0], ev[1], ev[2]);
+	/* the call the client made: its VC, the client deletes it */
+	ut_delete_vc(closing_at_stop[1]);
+	tx_ack(pc);
+	run_for(500);
+	EXPECT_NONE();
+	/* acknowledged: nothing holds the connection at shutdown */
+	CHECK_EQ(stats().connections, 0);
+	CHECK_EQ(stats().sessions, 0);
+	fx_fini();
+}
+
 /* established, receive SCCRQ, SCCRP or SCCCN: send StopCCN, clean up ->
  * idle; the calls on it are closed. */
 static void
@@ -3918,6 +3974,7 @@ static CU_TestInfo tests[] = {
 	{"7.2 wait-ctl-conn: StopCCN -> clean up", cc_wcc_stopccn},
 	{"7.2 established: local open -> ICRQ", cc_est_local_open},
 	{"7.2 established: administrative close -> StopCCN", cc_est_admin_close},
+	{"3.3.2 shutdown: the StopCCN clears the calls, no CDN", cc_est_shutdown_no_cdn},
 	{"7.2 established: SCCRQ, SCCRP, SCCCN -> StopCCN", cc_est_sccrq_sccrp_scccn},
 	{"7.2 established: StopCCN -> clean up, held", cc_est_stopccn},
 	{"7.3.1 idle: call signal -> open connection", icrq_s_idle_call},
