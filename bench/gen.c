@@ -490,6 +490,7 @@ gen_build(struct rte_mbuf *m, struct gen_flow *f, unsigned int s, uint32_t vc, u
 		frame_put_be32(p + lo->session_off, f->sid + vc);
 	}
 	memcpy(p + lo->stamp_off, &st, sizeof(st));
+	frame_l2tp_csum(p, lo);
 }
 
 /* Sends n packets, each to its class's port; what a port refuses (its

@@ -110,9 +110,10 @@ frame_l2tp_build(uint8_t *buf, uint16_t inner_len, const struct frame_l2tp *l,
 		udp->dst_port = rte_cpu_to_be_16(l->dport);
 		udp->dgram_len = rte_cpu_to_be_16(l3_payload);
 		off += sizeof(*udp);
-		frame_put_be16(buf + off + 2, 3); /* T=0, Ver=3 */
+		frame_put_be16(buf + off, 3); /* T=0, Ver=3 (§4.1.2.1) */
 		off += L2TP_DATA_HDR;
 	}
+	lo->udp6_off = 0;
 	lo->session_off = off;
 	frame_put_be32(buf + off, l->session_id);
 	off += 4;
@@ -124,15 +125,29 @@ frame_l2tp_build(uint8_t *buf, uint16_t inner_len, const struct frame_l2tp *l,
 	lo->inner_vlan_off = inner.inner_vlan_off != 0 ? (uint16_t)(hdr + inner.inner_vlan_off) : 0;
 	lo->stamp_off = (uint16_t)(hdr + inner.stamp_off);
 	if (l->v6) {
-		if (udp != NULL)
-			udp->dgram_cksum = rte_ipv6_udptcp_cksum(
-				(const struct rte_ipv6_hdr *)(buf + ip_off), udp);
+		if (udp != NULL) {
+			lo->udp6_off = (uint16_t)((uint8_t *)udp - buf);
+			frame_l2tp_csum(buf, lo);
+		}
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(buf + ip_off);
 
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
 	}
 	return 0;
+}
+
+void
+frame_l2tp_csum(uint8_t *buf, const struct frame_layout *lo)
+{
+	struct rte_udp_hdr *udp = (struct rte_udp_hdr *)(buf + lo->udp6_off);
+
+	if (lo->udp6_off == 0)
+		return;
+	udp->dgram_cksum = 0;
+	udp->dgram_cksum = rte_ipv6_udptcp_cksum(
+		(const struct rte_ipv6_hdr *)(buf + lo->udp6_off - sizeof(struct rte_ipv6_hdr)),
+		udp);
 }
 
 static uint16_t

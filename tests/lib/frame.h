@@ -49,6 +49,7 @@ struct frame_layout {
 	uint16_t session_off;	 /* L2TPv3 session ID */
 	uint16_t l2ss_off;	 /* L2-Specific Sublayer */
 	uint16_t stamp_off;
+	uint16_t udp6_off; /* the UDP header over IPv6, whose checksum is mandatory */
 };
 
 /* Builds frame e of len bytes (at least the headers and a stamp):
@@ -79,6 +80,10 @@ struct frame_l2tp {
 int frame_l2tp_build(uint8_t *buf, uint16_t inner_len, const struct frame_l2tp *l,
 		     struct frame_layout *lo);
 
+/* After the session ID or the stamp of a packet built by
+ * frame_l2tp_build changed: its UDP checksum again, where IPv6 needs one. */
+void frame_l2tp_csum(uint8_t *buf, const struct frame_layout *lo);
+
 /* The size of the headers frame_l2tp_build puts before the inner frame. */
 uint16_t frame_l2tp_hdr_len(const struct frame_l2tp *l);
 
@@ -97,6 +102,7 @@ struct frame_info {
 	uint32_t session_id; /* its session ID */
 	uint16_t vlan, inner_vlan;
 	uint16_t stamp_off;
+	uint16_t udp6_off; /* the UDP header over IPv6, whose checksum is mandatory */
 };
 
 /* Finds the stamp in a received frame: Ethernet, up to two tags, then
