@@ -12,6 +12,7 @@
 #include "l2tp_cm.h"
 #include "l2tp_dp.h"
 #include "log.h"
+#include "pcap.h"
 
 struct l2tp_dp {
 	struct dp *dp;
@@ -19,10 +20,7 @@ struct l2tp_dp {
 	FILE *trace;
 };
 
-/* ---- the trace: classic pcap, Ethernet link type ---- */
-
-#define PCAP_MAGIC    0xa1b2c3d4u
-#define PCAP_ETHERNET 1
+/* ---- the trace ---- */
 
 static uint32_t
 csum_add(uint32_t sum, const uint8_t *p, size_t len)
@@ -99,7 +97,6 @@ trace(struct l2tp_dp *l, const struct dp_ctrl_msg *m)
 {
 	uint8_t frame[14 + 40 + 8 + L2TP_CTRL_MAX_LEN];
 	struct timeval tv;
-	uint32_t rec[4];
 	size_t len;
 
 	if (l->trace == NULL)
@@ -108,11 +105,7 @@ trace(struct l2tp_dp *l, const struct dp_ctrl_msg *m)
 	if (len == 0)
 		return;
 	gettimeofday(&tv, NULL);
-	rec[0] = (uint32_t)tv.tv_sec;
-	rec[1] = (uint32_t)tv.tv_usec;
-	rec[2] = rec[3] = (uint32_t)len;
-	if (fwrite(rec, sizeof(rec), 1, l->trace) != 1 || fwrite(frame, len, 1, l->trace) != 1 ||
-	    fflush(l->trace) != 0) {
+	if (pcap_file_write(l->trace, frame, (uint32_t)len, &tv) < 0 || fflush(l->trace) != 0) {
 		CP_LOG(ERR, "l2tp: trace: %s: stopped", strerror(errno));
 		fclose(l->trace);
 		l->trace = NULL;
@@ -122,15 +115,10 @@ trace(struct l2tp_dp *l, const struct dp_ctrl_msg *m)
 static FILE *
 trace_open(const char *path)
 {
-	const uint32_t hdr[6] = {PCAP_MAGIC, 2 | 4u << 16, 0, 0, 65535, PCAP_ETHERNET};
-	FILE *f = fopen(path, "wb");
+	FILE *f = pcap_file_create(path);
 
-	if (f == NULL || fwrite(hdr, sizeof(hdr), 1, f) != 1) {
+	if (f == NULL)
 		CP_LOG(ERR, "l2tp: trace %s: %s", path, strerror(errno));
-		if (f != NULL)
-			fclose(f);
-		return NULL;
-	}
 	return f;
 }
 
