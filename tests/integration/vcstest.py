@@ -1118,16 +1118,22 @@ def repo_root():
     return os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 
 
-def run_test(fn, doc=None):
-    """Parse --vcswitch, run fn(ctx), exit 0 / 1 / 77."""
+def run_test(fn, doc=None, tools=()):
+    """Parse --vcswitch (and --TOOL for every other binary the test runs,
+    found as ctx.tools[TOOL]), run fn(ctx), exit 0 / 1 / 77."""
     ap = argparse.ArgumentParser(description=(doc or "").strip().splitlines()[0] if doc else "")
     ap.add_argument("--vcswitch", required=True, help="the vcswitch binary")
+    for t in tools:
+        ap.add_argument("--" + t, required=True, help="the %s binary" % t)
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     args = ap.parse_args()
-    if not os.access(args.vcswitch, os.X_OK):
-        print("FAIL: %s is not an executable" % args.vcswitch)
-        sys.exit(EXIT_FAIL)
+    binaries = {t: getattr(args, t.replace("-", "_")) for t in tools}
+    for path in [args.vcswitch] + list(binaries.values()):
+        if not os.access(path, os.X_OK):
+            print("FAIL: %s is not an executable" % path)
+            sys.exit(EXIT_FAIL)
     ctx = Context(args.vcswitch)
+    ctx.tools = binaries
     print("work directory: %s" % ctx.workdir, flush=True)
     t0 = time.monotonic()
     code = EXIT_FAIL
