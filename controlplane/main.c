@@ -291,8 +291,7 @@ on_link(void *arg, uint16_t port, bool up)
 static int
 on_static_service(void *arg)
 {
-	ss_service(arg);
-	return -1;
+	return ss_service(arg) ? 0 : -1;
 }
 
 static int
@@ -381,7 +380,9 @@ vcs_start(struct vcs *v, const struct cfg *c, const struct opts *o)
 		return -1;
 	/* Static sessions up before any frame flows: none finds its circuit
 	 * without its session. A session whose port's link is down waits. */
-	ctl_turn(&v->ctl);
+	do
+		ctl_turn(&v->ctl);
+	while (ss_sweeping(v->ss));
 	if (ss_failed(v->ss) != 0) {
 		fprintf(stderr, "%u static session(s) could not be set up\n", ss_failed(v->ss));
 		return -1;

@@ -58,6 +58,13 @@ struct ss {
 	struct ss_by_circuit *by_circuit;
 	unsigned int n;
 	bool dirty; /* a session may have a VC to delete or be due */
+	/* A sweep of the sessions, in bounded slices: the control thread
+	 * goes on answering the network and telemetry while a million
+	 * sessions come up. */
+	bool sweeping;
+	bool again;	     /* this sweep left something due */
+	unsigned int cursor; /* the next session this sweep looks at */
+	unsigned int n_up, n_up_logged;
 };
 
 static struct ss *ss_telemetry; /* one MCM per process */
@@ -122,6 +129,24 @@ ss_fail(struct ss_session *s, const char *what, enum cm_status st)
 }
 
 static void
+ss_up(struct ss_session *s)
+{
+	s->state = SS_UP;
+	s->ups++;
+	s->ss->n_up++;
+	mcm_dispatch_call_connected(s->ss->core, s->vc);
+	CP_LOG(DEBUG, "session %s: up", s->name);
+}
+
+static void
+ss_closing(struct ss_session *s)
+{
+	if (s->state == SS_UP)
+		s->ss->n_up--;
+	s->state = SS_CLOSING;
+}
+
+static void
 ss_offer(struct ss_session *s)
 {
 	struct ss *ss = s->ss;
@@ -145,10 +170,7 @@ ss_offer(struct ss_session *s)
 	s->state = SS_OFFERED;
 	st = mcm_dispatch_incoming_call(ss->core, s->sap, s->vc, &p);
 	if (st == CM_SUCCESS) {
-		s->state = SS_UP;
-		s->ups++;
-		mcm_dispatch_call_connected(ss->core, s->vc);
-		CP_LOG(INFO, "session %s: up", s->name);
+		ss_up(s);
 	} else if (st != CM_PENDING) {
 		ss_fail(s, "refused by its circuit", st);
 		s->state = SS_REJECTING;
@@ -157,33 +179,56 @@ ss_offer(struct ss_session *s)
 }
 
 /* Walks the sessions only when one of them changed: with a million
- * configured, an idle walk per control loop would cost milliseconds. */
-void
+ * configured, an idle walk per control loop would cost milliseconds. A
+ * walk does at most SS_SERVICE_SLICE offers and deletions per call. */
+bool
 ss_service(struct ss *ss)
 {
-	bool again = false;
-	unsigned int i;
+	unsigned int work = 0;
 
-	if (!ss->dirty)
-		return;
-	ss->dirty = false;
-	for (i = 0; i < ss->n; i++) {
-		struct ss_session *s = &ss->sessions[i];
+	if (!ss->sweeping) {
+		if (!ss->dirty)
+			return false;
+		ss->dirty = false;
+		ss->sweeping = true;
+		ss->again = false;
+		ss->cursor = 0;
+	}
+	for (; ss->cursor < ss->n && work < SS_SERVICE_SLICE; ss->cursor++) {
+		struct ss_session *s = &ss->sessions[ss->cursor];
 
 		/* A VC whose call is over goes; the MCM made it, it deletes it. */
 		if (!cm_handle_is_null(s->vc.v) &&
 		    (s->state == SS_WAITING || s->state == SS_FAILED)) {
+			work++;
 			if (mcm_delete_vc(ss->core, s->vc) == CM_SUCCESS)
 				s->vc.v = 0;
 			else
-				again = true;
+				ss->again = true;
 		}
-		if (s->due && cm_handle_is_null(s->vc.v) && ss->af_open && !ss->stopping)
+		if (s->due && cm_handle_is_null(s->vc.v) && ss->af_open && !ss->stopping) {
+			work++;
 			ss_offer(s);
-		else if (s->due)
-			again = true;
+		} else if (s->due) {
+			ss->again = true;
+		}
 	}
-	ss->dirty |= again;
+	if (ss->cursor < ss->n)
+		return true;
+	ss->sweeping = false;
+	ss->dirty |= ss->again;
+	/* one line per sweep: per-session lines are at debug level */
+	if (ss->n_up != ss->n_up_logged) {
+		CP_LOG(INFO, "static sessions: %u of %u up", ss->n_up, ss->n);
+		ss->n_up_logged = ss->n_up;
+	}
+	return false;
+}
+
+bool
+ss_sweeping(const struct ss *ss)
+{
+	return ss->sweeping;
 }
 
 static enum cm_status
@@ -271,7 +316,7 @@ ss_close_call(void *cm_vc_ctx, void *cm_party_ctx, const void *data, size_t size
 	(void)cm_party_ctx, (void)data, (void)size;
 	if (s->state != SS_CLOSING)
 		s->last = CM_SUCCESS; /* the client closes it of its own accord */
-	s->state = SS_CLOSING;
+	ss_closing(s);
 	/* the close completes once the VC is drained (deactivate_vc_complete) */
 	return mcm_deactivate_vc(s->ss->core, s->vc);
 }
@@ -283,10 +328,7 @@ ss_incoming_call_complete(enum cm_status status, void *cm_vc_ctx, struct cm_call
 
 	(void)p;
 	if (status == CM_SUCCESS) {
-		s->state = SS_UP;
-		s->ups++;
-		mcm_dispatch_call_connected(s->ss->core, s->vc);
-		CP_LOG(INFO, "session %s: up", s->name);
+		ss_up(s);
 		return;
 	}
 	ss_fail(s, "refused by its circuit", status);
@@ -309,9 +351,9 @@ ss_deactivate_vc_complete(enum cm_status status, void *cm_vc_ctx)
 	s->state = SS_WAITING;
 	mcm_close_call_complete(s->ss->core, CM_SUCCESS, s->vc, no_party);
 	if (s->last == CM_SUCCESS)
-		CP_LOG(INFO, "session %s: closed by its circuit", s->name);
+		CP_LOG(DEBUG, "session %s: closed by its circuit", s->name);
 	else
-		CP_LOG(INFO, "session %s: down (%s)", s->name, cm_status_name(s->last));
+		CP_LOG(DEBUG, "session %s: down (%s)", s->name, cm_status_name(s->last));
 	ss_rearm(s);
 }
 
@@ -344,7 +386,7 @@ ss_link_status(void *bind_ctx, uint16_t port, bool up)
 		} else if (s->state == SS_UP || s->state == SS_OFFERED) {
 			s->last = CM_STATUS_LINK_DOWN;
 			s->downs++;
-			s->state = SS_CLOSING; /* the client's close follows */
+			ss_closing(s); /* the client's close follows */
 			mcm_dispatch_incoming_close_call(ss->core, CM_STATUS_LINK_DOWN, s->vc, NULL,
 							 0);
 		} else {

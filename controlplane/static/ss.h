@@ -20,8 +20,14 @@ struct ss;
 
 struct ss *ss_create(struct core *core, struct dp *dp, const struct cfg *c);
 
-/* Offer what is due; call from the control loop. */
-void ss_service(struct ss *ss);
+/* Offers and deletions per ss_service() call, at most. */
+#define SS_SERVICE_SLICE 4096
+
+/* Offer what is due, a slice at a time; call from the control loop.
+ * True while a sweep is under way: call again without sleeping. */
+bool ss_service(struct ss *ss);
+/* A sweep is under way: ss_service() has more to do at once. */
+bool ss_sweeping(const struct ss *ss);
 
 /* Sessions whose activation or offer failed (the ones whose links are
  * down are waiting, not failed). */
