@@ -394,6 +394,7 @@ dp_sleep_begin(struct dp *dp)
 {
 	uint64_t v;
 
+	stats_control_yield();
 	/* Swallow stale wake-ups first, so that only punts that land from
 	 * here on wake us; one landing before the check below is seen by
 	 * the check. */

@@ -262,7 +262,10 @@ unsigned int dp_vc_retiring(const struct dp *dp);
 
 void dp_get_stats(const struct dp *dp, struct dp_stats *st);
 
-/* Print every counter (global, ports, host, each VC) to f. */
+#define DP_DUMP_VCS_MAX 1024
+
+/* Print the counters (global, ports, host, each VC up to
+ * DP_DUMP_VCS_MAX) to f. */
 void dp_dump(struct dp *dp, FILE *f);
 
 /*

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,10 @@
 
 static pthread_mutex_t control_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct dp *stats_dp; /* guarded by control_lock */
+/* Commands waiting for control_lock: a busy control thread lets them in
+ * at its next turn (a mutex is no queue: unlocking and locking again
+ * would let it win every time). */
+static unsigned int control_waiters;
 
 static struct {
 	char cmd[64];
@@ -38,6 +43,17 @@ stats_control_wake(void)
 	pthread_mutex_lock(&control_lock);
 }
 
+void
+stats_control_yield(void)
+{
+	if (__atomic_load_n(&control_waiters, __ATOMIC_ACQUIRE) == 0)
+		return;
+	pthread_mutex_unlock(&control_lock);
+	while (__atomic_load_n(&control_waiters, __ATOMIC_ACQUIRE) != 0)
+		sched_yield();
+	pthread_mutex_lock(&control_lock);
+}
+
 /* Every command goes through here: the control thread is parked while
  * the command reads its state. */
 static int
@@ -47,7 +63,9 @@ stats_trampoline(const char *cmd, const char *params, struct rte_tel_data *d)
 	unsigned int i;
 	int rc;
 
+	__atomic_fetch_add(&control_waiters, 1, __ATOMIC_RELEASE);
 	pthread_mutex_lock(&control_lock);
+	__atomic_fetch_sub(&control_waiters, 1, __ATOMIC_RELEASE);
 	for (i = 0; i < stats_n_cmds; i++)
 		if (strcmp(stats_cmds[i].cmd, cmd) == 0)
 			fn = stats_cmds[i].fn;
@@ -296,7 +314,7 @@ dp_dump(struct dp *dp, FILE *f)
 	struct dp_stats st;
 	struct dp_vc_stats vs;
 	struct dp_vc *vc;
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	dp_get_stats(dp, &st);
 	fprintf(f, "rx %" PRIu64 "  encap %" PRIu64 "  decap %" PRIu64 "  punted %" PRIu64 "\n",
@@ -316,7 +334,13 @@ dp_dump(struct dp *dp, FILE *f)
 	}
 	fprintf(f, "%-20s %12s %14s %12s %14s\n", "vc", "encap_pkts", "encap_bytes", "decap_pkts",
 		"decap_bytes");
-	for (vc = dp_vc_next(dp, NULL); vc != NULL; vc = dp_vc_next(dp, vc)) {
+	for (vc = dp_vc_next(dp, NULL); vc != NULL; vc = dp_vc_next(dp, vc), n++) {
+		/* a million lines help nobody: telemetry has every VC */
+		if (n == DP_DUMP_VCS_MAX) {
+			fprintf(f, "... and %u more VCs (telemetry: /vcswitch/vc,NAME)\n",
+				dp_vc_count(dp) - n);
+			break;
+		}
 		dp_vc_get_stats(vc, &vs);
 		fprintf(f, "%-20s %12" PRIu64 " %14" PRIu64 " %12" PRIu64 " %14" PRIu64 "%s\n",
 			dp_vc_name(vc), vs.enc_pkts, vs.enc_bytes, vs.dec_pkts, vs.dec_bytes,

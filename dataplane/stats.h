@@ -18,5 +18,7 @@ void stats_unregister(struct dp *dp);
 
 void stats_control_sleep(void);
 void stats_control_wake(void);
+/* Let waiting commands in, if any: at every turn of a busy loop. */
+void stats_control_yield(void);
 
 #endif

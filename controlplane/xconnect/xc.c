@@ -344,7 +344,7 @@ xc_call_connected(void *vc_ctx)
 	circ = &v->af->x->circs[v->circuit];
 	circ->state = CIRC_CONNECTED;
 	circ->calls++;
-	CP_LOG(INFO, "circuit %s: connected", circ->def.name);
+	CP_LOG(DEBUG, "circuit %s: connected", circ->def.name);
 }
 
 static void
@@ -369,7 +369,7 @@ xc_incoming_close_call(enum cm_status status, void *vc_ctx, const void *data, si
 	(void)data;
 	(void)size;
 	if (v->circuit >= 0)
-		CP_LOG(INFO, "circuit %s: closed by the network (%s)",
+		CP_LOG(DEBUG, "circuit %s: closed by the network (%s)",
 		       v->af->x->circs[v->circuit].def.name, cm_status_name(status));
 	xc_close(v);
 }
@@ -416,7 +416,7 @@ xc_call_up(struct xc_vc *v)
 	circ->state = CIRC_CONNECTED;
 	circ->calls++;
 	circ->retry_ms = XC_RETRY_MIN_MS;
-	CP_LOG(INFO, "circuit %s: connected", circ->def.name);
+	CP_LOG(DEBUG, "circuit %s: connected", circ->def.name);
 }
 
 static void
