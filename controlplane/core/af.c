@@ -78,11 +78,15 @@ unsigned int
 core_destroy(struct core *c)
 {
 	unsigned int left = 0, k;
+	uint32_t slot;
+	struct vco *v;
 
 	if (c == NULL)
 		return 0;
 	for (k = OBJ_BIND; k <= OBJ_PARTY; k++)
 		left += c->tbl.live[k];
+	for (slot = 0; (v = obj_next(&c->tbl, OBJ_VC, &slot)) != NULL;)
+		vco_qos_done(v);
 	obj_table_fini(&c->tbl);
 	free(c);
 	return left;

@@ -436,22 +436,24 @@ cl_modify_call_qos(struct core *c, struct cm_vc_h vc, struct cm_call_params *p)
 	enum cm_status st;
 
 	if (v == NULL || (v->call != CM_CALL_CONNECTED && v->call != CM_CALL_OFFERED) ||
-	    v->qos_pending)
+	    v->qos_prev != NULL)
 		return CM_FAILURE;
 	if (p == NULL || !cm_flowspec_valid(&p->transmit) || !cm_flowspec_valid(&p->receive))
 		return CM_INVALID_DATA;
-	v->qos_prev = v->params;
+	v->qos_prev = malloc(sizeof(*v->qos_prev));
+	if (v->qos_prev == NULL)
+		return CM_RESOURCES;
+	*v->qos_prev = v->params;
 	v->params = *p;
-	v->qos_pending = true;
 	st = vc_cm(c, v)->modify_call_qos(v->cm_ctx, &v->params);
 	v = vco_get(c, vc.v);
-	if (v == NULL || !v->qos_pending || st == CM_PENDING)
+	if (v == NULL || v->qos_prev == NULL || st == CM_PENDING)
 		return st;
-	v->qos_pending = false;
 	if (st == CM_SUCCESS)
 		*p = v->params;
 	else
-		v->params = v->qos_prev; /* refused: the old contract stands */
+		v->params = *v->qos_prev; /* refused: the old contract stands */
+	vco_qos_done(v);
 	return st;
 }
 
@@ -461,13 +463,13 @@ modify_call_qos_complete(struct core *c, enum bind_role role, enum cm_status sta
 {
 	struct vco *v = core_vc_for_cm(c, role, vc.v);
 
-	if (v == NULL || !v->qos_pending || !completion_status_ok(status))
+	if (v == NULL || v->qos_prev == NULL || !completion_status_ok(status))
 		return CM_FAILURE;
-	v->qos_pending = false;
 	if (status != CM_SUCCESS)
-		v->params = v->qos_prev;
+		v->params = *v->qos_prev;
 	else if (p != NULL)
 		v->params = *p;
+	vco_qos_done(v);
 	vc_client(c, v)->modify_call_qos_complete(status, v->cl_ctx, &v->params);
 	return CM_SUCCESS;
 }

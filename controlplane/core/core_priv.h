@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "cm.h"
 
@@ -97,16 +98,18 @@ struct vco {
 	enum cm_vc_call_state call;
 	enum cm_vc_call_state before_close; /* restored if the CM refuses the close */
 	bool incoming_pending;		    /* the client's incoming_call returned PENDING */
-	bool qos_pending;
-	bool creating;	 /* the other side's create handler is running */
-	bool deleting;	 /* its delete handler is running */
-	bool multipoint; /* the call was made with a party */
+	bool creating;			    /* the other side's create handler is running */
+	bool deleting;			    /* its delete handler is running */
+	bool multipoint;		    /* the call was made with a party */
 	void *cl_ctx, *cm_ctx;
 	void *mp_vc;
-	struct cm_call_params params;	/* the call's, handed to handlers in/out */
-	struct cm_call_params active;	/* what the miniport carries, while active */
-	struct cm_call_params qos_prev; /* restored if a QoS change is refused */
-	uint64_t calling_party;		/* the party of a pending make call, or 0 */
+	struct cm_call_params params; /* the call's, handed to handlers in/out */
+	struct cm_call_params active; /* what the miniport carries, while active */
+	/* While a QoS change is pending, the contract it replaces, restored
+	 * if the change is refused; on the heap, as changes are rare and a
+	 * VC per session is not. */
+	struct cm_call_params *qos_prev;
+	uint64_t calling_party; /* the party of a pending make call, or 0 */
 	unsigned int n_parties;
 	unsigned int n_active; /* parties in PARTY_ACTIVE */
 };
@@ -168,6 +171,14 @@ static inline struct partyo *
 partyo_get(const struct core *c, uint64_t h)
 {
 	return obj_get(&c->tbl, OBJ_PARTY, h);
+}
+
+/* A QoS change is over, or its VC goes. */
+static inline void
+vco_qos_done(struct vco *v)
+{
+	free(v->qos_prev);
+	v->qos_prev = NULL;
 }
 
 /* The client's and the CM's handlers for an AF open. */

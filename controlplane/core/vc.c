@@ -159,6 +159,7 @@ delete_vc(struct core *c, struct vco *v)
 		return CM_NOT_ACCEPTED;
 	}
 	c->mp.delete_vc(c->mp.ctx, v->mp_vc);
+	vco_qos_done(v);
 	obj_del(&c->tbl, vh);
 	return CM_SUCCESS;
 }
@@ -276,7 +277,7 @@ cm_vc_info(const struct core *c, struct cm_vc_h vc, struct cm_vc_info *info)
 		return CM_FAILURE;
 	info->call = v->call;
 	info->act = v->act;
-	info->qos_pending = v->qos_pending;
+	info->qos_pending = v->qos_prev != NULL;
 	info->parties = v->n_parties;
 	info->mp_vc = v->mp_vc;
 	info->params = v->act == CM_VC_INACTIVE ? NULL : &v->active;
