@@ -16,6 +16,14 @@
  * lcores: 0 = control thread, 1 = worker, 2 = traffic generator + sink
  * (shares CPU 0 with the control thread).
  *
+ * -m DIR (memif) is benchmark S5 (bench/run): on top of the above, the
+ * S1 topology's two net_memif ports (servers at DIR/ac.sock and
+ * DIR/net.sock, for bench/vcs-gen) and S1's one VC, never churned,
+ * carrying whatever the generator sends. The in-process traffic is then
+ * paced down and the control thread sleeps between its bursts of work,
+ * as vcswitch's does, leaving CPU 0 to the generator. Churn starts once
+ * DIR/go exists.
+ *
  * -e (early close) is the negative control: it records a VC as closed
  * when its deactivation is *requested*, which is too early; the
  * late-packet check must then find packets still in flight.
@@ -36,6 +44,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ether.h>
@@ -69,12 +78,21 @@
 #define BURST	      32
 #define QOS_EVERY     64 /* churn operations per stable contract change */
 
+/* -m: S1's ports and VC (bench/run's S1 configuration) */
+#define MEMIF_AC_PORT  2
+#define MEMIF_NET_PORT 3
+#define S1_VLAN	       100
+#define S1_SID	       1000
+#define S1_RSID	       2000000
+#define MEMIF_PACE_US  1000 /* in-process traffic and control work, per turn */
+
 /* One incarnation of a VC. */
 struct inc {
 	uint32_t closed_net_pos; /* output ring positions at completion */
 	uint32_t closed_ac_pos;
 	uint16_t vlan;
 	uint8_t closed;
+	bool memif;	     /* S1's VC, on the memif ports */
 	struct dp_vc *vc;    /* the data-plane VC, without -c */
 	struct cm_vc_h call; /* its call's VC, with -c */
 };
@@ -85,6 +103,11 @@ static struct {
 	volatile bool gen_done;
 	bool early_close;
 	bool calls;
+	const char *memif_dir; /* -m */
+	struct inc s1;
+	struct cfg_port ports[4];
+	struct cfg_rxq rxq[4];
+	struct cfg_neigh s1_neigh;
 	struct inc *incs;
 	uint32_t n_incs;
 	uint32_t churn_sid[N_CHURN]; /* current local session ID of each slot, 0 if none */
@@ -369,6 +392,8 @@ gen_main(void *arg)
 		if (rte_ring_count(t.u.ac_rx) < 512 && rte_ring_count(t.u.net_rx) < 512)
 			gen_burst(mp);
 		sink_poll();
+		if (t.memif_dir != NULL)
+			rte_delay_us_sleep(MEMIF_PACE_US);
 	}
 	t.gen_done = true;
 	return 0;
@@ -390,12 +415,25 @@ die(const char *what, uint32_t i)
 
 /* ---- -c: VCs as calls through the core ---- */
 
+/* ut_dp's VCs, or S1's on the memif ports */
 static void
-call_params(struct cm_call_params *p, uint16_t vlan, uint32_t sid)
+inc_params(const struct inc *in, uint32_t sid, struct dp_vc_params *p)
+{
+	ut_vc_params(p, in->vlan, sid);
+	if (in->memif) {
+		p->ac_port = MEMIF_AC_PORT;
+		addr_parse("198.51.100.1", &p->local);
+		addr_parse("198.51.100.2", &p->remote);
+		p->remote_session_id = S1_RSID;
+	}
+}
+
+static void
+call_params(struct cm_call_params *p, const struct inc *in, uint32_t sid)
 {
 	struct dp_vc_params v;
 
-	ut_vc_params(&v, vlan, sid);
+	inc_params(in, sid, &v);
 	memset(p, 0, sizeof(*p));
 	cm_flowspec_none(&p->transmit);
 	cm_flowspec_none(&p->receive);
@@ -414,7 +452,7 @@ call_open(struct inc *in, uint32_t sid)
 {
 	struct cm_call_params p;
 
-	call_params(&p, in->vlan, sid);
+	call_params(&p, in, sid);
 	if (co_create_vc(t.core, t.cm, t.af, in, &in->call) != CM_SUCCESS)
 		die("no VC", sid);
 	if (cm_activate_vc(t.core, in->call, &p) != CM_SUCCESS)
@@ -443,7 +481,7 @@ call_change_qos(struct inc *in, uint32_t sid)
 {
 	struct cm_call_params p;
 
-	call_params(&p, in->vlan, sid);
+	call_params(&p, in, sid);
 	if (t.qos_changes % 2 == 0) {
 		p.transmit.service_type = CM_SERVICETYPE_GUARANTEED;
 		p.transmit.token_rate = 10000000000ull; /* bytes/s */
@@ -615,9 +653,9 @@ static int
 calls_setup(void)
 {
 	static const struct cm_af af = {.family = CM_AF_L2TP, .major = 3};
-	struct xc_circuit circ[N_STABLE + N_CHURN];
+	struct xc_circuit circ[N_STABLE + N_CHURN + 1];
+	unsigned int i, n = N_STABLE + N_CHURN;
 	struct cm_miniport mp;
-	unsigned int i;
 
 	miniport_of_dp(t.u.dp, &mp);
 	t.core = core_create(&mp);
@@ -633,7 +671,13 @@ calls_setup(void)
 		circ[i].circuit.port = UT_AC_PORT;
 		circ[i].circuit.vlan = vlan;
 	}
-	t.xc = t.core == NULL ? NULL : xc_create(t.core, circ, N_STABLE + N_CHURN);
+	if (t.memif_dir != NULL) {
+		circ[n] = circ[0];
+		snprintf(circ[n].name, sizeof(circ[n].name), "s1");
+		circ[n].circuit.port = MEMIF_AC_PORT;
+		circ[n++].circuit.vlan = S1_VLAN;
+	}
+	t.xc = t.core == NULL ? NULL : xc_create(t.core, circ, n);
 	if (t.xc == NULL || cm_register(t.core, &tcm_handlers, &t, &t.cm) != CM_SUCCESS ||
 	    cm_register_af(t.core, t.cm, &af) != CM_SUCCESS || !t.af_open)
 		return -1;
@@ -659,6 +703,94 @@ calls_teardown(void)
 	return alive == 0 ? 0 : fail("call objects left in the core", alive, 0);
 }
 
+/* ---- -m: the S1 topology ---- */
+
+/* S1's ports as EAL is to create them (before it starts). */
+static void
+memif_config_ports(void)
+{
+	struct cfg_port *ac = &t.ports[MEMIF_AC_PORT], *net = &t.ports[MEMIF_NET_PORT];
+
+	snprintf(ac->devargs, sizeof(ac->devargs), "net_memif0,role=server,socket=%s/ac.sock,id=0",
+		 t.memif_dir);
+	snprintf(net->devargs, sizeof(net->devargs),
+		 "net_memif1,role=server,socket=%s/net.sock,id=0", t.memif_dir);
+}
+
+/* S1's ports next to ut_dp's, with bench/run's S1 settings: no idle
+ * sleep in the worker, as many mbufs. */
+static void
+memif_config(void)
+{
+	static const uint8_t mac[6] = {2, 0, 0, 0, 1, 1}, peer[6] = {2, 0, 0, 0, 2, 2};
+	struct cfg *c = &t.u.cfg;
+	struct cfg_port *ac = &t.ports[MEMIF_AC_PORT], *net = &t.ports[MEMIF_NET_PORT];
+	unsigned int i;
+
+	memcpy(t.ports, t.u.ports, sizeof(t.u.ports));
+	*ac = t.u.ports[UT_AC_PORT];
+	*net = t.u.ports[UT_NET_PORT];
+	memif_config_ports();
+	snprintf(ac->name, sizeof(ac->name), "ac1");
+	snprintf(net->name, sizeof(net->name), "wan1");
+	memcpy(net->mac, mac, sizeof(mac));
+	net->mtu = 9000;
+	addr_prefix_parse("198.51.100.1/24", &net->ipv4);
+	addr_parse("198.51.100.2", &t.s1_neigh.ip);
+	memcpy(t.s1_neigh.mac, peer, sizeof(peer));
+	net->neighbors = &t.s1_neigh;
+	for (i = 0; i < RTE_DIM(t.ports); i++) {
+		t.ports[i].rx_desc = t.ports[i].tx_desc = 1024;
+		t.rxq[i].port = i;
+	}
+	c->ports = t.ports;
+	c->n_ports = RTE_DIM(t.ports);
+	t.u.worker.rx = t.rxq;
+	t.u.worker.n_rx = RTE_DIM(t.rxq);
+	c->dp.mbufs = 32767;
+	c->dp.idle_sleep_us = 0;
+}
+
+/* What the worker took for S1's VC, and what it sent on (the memif
+ * PMD's own counters are gone once the generator disconnects). */
+static void
+memif_stats(uint64_t *rx, uint64_t *enc, uint64_t *dec)
+{
+	struct dp_vc_stats vs;
+	struct cm_vc_info info;
+	unsigned int i;
+
+	if (t.calls) {
+		if (cm_vc_info(t.core, t.s1.call, &info) != CM_SUCCESS)
+			abort();
+		dp_vc_get_stats(info.mp_vc, &vs);
+	} else {
+		dp_vc_get_stats(t.s1.vc, &vs);
+	}
+	*enc = vs.enc_pkts;
+	*dec = vs.dec_pkts;
+	*rx = vs.enc_pkts + vs.dec_pkts;
+	for (i = 0; i < DP_ENC_DROP_MAX; i++)
+		*rx += vs.enc_drops[i];
+	for (i = 0; i < DP_DEC_DROP_MAX; i++)
+		*rx += vs.dec_drops[i];
+}
+
+/* Until bench/run says go: the generator's links are up. */
+static void
+memif_wait_go(void)
+{
+	char go[512];
+
+	snprintf(go, sizeof(go), "%s/go", t.memif_dir);
+	printf("churn: ready\n");
+	fflush(stdout);
+	while (access(go, F_OK) != 0) {
+		dp_poll(t.u.dp);
+		rte_delay_us_sleep(MEMIF_PACE_US);
+	}
+}
+
 /* ---- opening and closing VCs, either way ---- */
 
 static void
@@ -670,7 +802,7 @@ vc_open(struct inc *in, uint32_t sid)
 		call_open(in, sid);
 	} else {
 		in->vc = dp_vc_create(t.u.dp, "churn");
-		ut_vc_params(&p, in->vlan, sid);
+		inc_params(in, sid, &p);
 		if (in->vc == NULL || dp_vc_activate(in->vc, &p) != 0)
 			die("activation failed", sid);
 	}
@@ -729,10 +861,12 @@ main(int argc, char **argv)
 	struct core_counts cc;
 	struct dp_stats st;
 	uint64_t hz, start, end, next, ops = 0, dropped;
+	uint64_t memif_rx = 0, memif_enc = 0, memif_dec = 0, memif_lost;
+	unsigned int n_stable; /* VCs never churned */
 	unsigned int i, k = 0;
 	int ch, errors = 0, missing;
 
-	while ((ch = getopt(argc, argv, "s:r:ec")) != -1) {
+	while ((ch = getopt(argc, argv, "s:r:ecm:")) != -1) {
 		if (ch == 's')
 			seconds = atof(optarg);
 		else if (ch == 'r')
@@ -741,11 +875,26 @@ main(int argc, char **argv)
 			t.early_close = true;
 		else if (ch == 'c')
 			t.calls = true;
+		else if (ch == 'm')
+			t.memif_dir = optarg;
 	}
-	ut_eal_init("0@0,1@1,2@0", "--log-level=user.vcswitch.*:warning", NULL);
+	n_stable = N_STABLE + (t.memif_dir != NULL);
+	if (t.memif_dir != NULL) {
+		memif_config_ports();
+		ut_eal_init_shared("0@0,1@1,2@0", "--log-level=user.vcswitch.*:warning", "--vdev",
+				   t.ports[MEMIF_AC_PORT].devargs, "--vdev",
+				   t.ports[MEMIF_NET_PORT].devargs, NULL);
+	} else {
+		ut_eal_init("0@0,1@1,2@0", "--log-level=user.vcswitch.*:warning", NULL);
+	}
 	t.incs = calloc(MAX_INCS, sizeof(*t.incs));
-	if (t.incs == NULL || ut_dp_create(&t.u, "churn", MAX_VCS, 1) < 0 ||
-	    (t.calls && calls_setup() < 0)) {
+	if (t.incs == NULL || ut_dp_config(&t.u, "churn", MAX_VCS, 1) < 0) {
+		fprintf(stderr, "set-up failed\n");
+		return 1;
+	}
+	if (t.memif_dir != NULL)
+		memif_config();
+	if (ut_dp_open(&t.u) < 0 || (t.calls && calls_setup() < 0)) {
 		fprintf(stderr, "set-up failed\n");
 		return 1;
 	}
@@ -754,7 +903,16 @@ main(int argc, char **argv)
 		t.stable[i].vlan = (uint16_t)(STABLE_VLAN0 + i);
 		vc_open(&t.stable[i], i + 1);
 	}
-	if (dp_start(t.u.dp) < 0 || rte_eal_remote_launch(gen_main, t.u.dp->pool, 2) < 0)
+	if (t.memif_dir != NULL) {
+		t.s1.vlan = S1_VLAN;
+		t.s1.memif = true;
+		vc_open(&t.s1, S1_SID);
+	}
+	if (dp_start(t.u.dp) < 0)
+		return 1;
+	if (t.memif_dir != NULL)
+		memif_wait_go();
+	if (rte_eal_remote_launch(gen_main, t.u.dp->pool, 2) < 0)
 		return 1;
 
 	/* Alternate deactivate/activate over the slots, paced by the TSC. */
@@ -789,6 +947,8 @@ main(int argc, char **argv)
 			next = start + (uint64_t)((double)ops * (double)hz / rate);
 		}
 		dp_poll(t.u.dp);
+		if (t.memif_dir != NULL)
+			rte_delay_us_sleep(MEMIF_PACE_US);
 	}
 	seconds = (double)(rte_get_timer_cycles() - start) / (double)hz;
 
@@ -808,6 +968,10 @@ main(int argc, char **argv)
 			churn_op(k);
 	for (i = 0; i < N_STABLE; i++)
 		vc_close(&t.stable[i]);
+	if (t.memif_dir != NULL) {
+		memif_stats(&memif_rx, &memif_enc, &memif_dec);
+		vc_close(&t.s1);
+	}
 	while (dp_vc_retiring(t.u.dp) != 0)
 		dp_poll(t.u.dp);
 	if (t.calls) {
@@ -832,6 +996,14 @@ main(int argc, char **argv)
 	       ", unknown session %" PRIu64 ", late %" PRIu64 "\n",
 	       t.sent_ac + t.sent_net, t.sent_ac, t.sent_net, t.rcvd_net + t.rcvd_ac, t.rcvd_net,
 	       t.rcvd_ac, st.drops[DP_DROP_UNKNOWN_AC], st.drops[DP_DROP_UNKNOWN_SESSION], t.late);
+	/* The generator may fail to drain its rings, as in S1: a refused
+	 * transmit is S1's VC's drop, reported here as S1's loss, and the
+	 * only drop allowed besides unknown keys. */
+	memif_lost = memif_rx - memif_enc - memif_dec;
+	if (t.memif_dir != NULL)
+		printf("memif: received %" PRIu64 ", forwarded %" PRIu64 " (encap %" PRIu64
+		       ", decap %" PRIu64 "), lost %" PRIu64 "\n",
+		       memif_rx, memif_enc + memif_dec, memif_enc, memif_dec, memif_lost);
 
 	if (t.early_close) {
 		/* Negative control: the check must see in-flight packets. */
@@ -855,18 +1027,21 @@ main(int argc, char **argv)
 	for (i = 0; i < DP_DEC_DROP_MAX; i++)
 		dropped += st.dec_drops[i];
 	errors += t.not_sent != 0 ? fail("generator refusals", t.not_sent, 0) : 0;
-	errors += st.rx_pkts != t.sent_ac + t.sent_net
-			  ? fail("worker rx vs sent", st.rx_pkts, t.sent_ac + t.sent_net)
+	errors += st.rx_pkts != t.sent_ac + t.sent_net + memif_rx
+			  ? fail("worker rx vs sent", st.rx_pkts, t.sent_ac + t.sent_net + memif_rx)
 			  : 0;
-	errors += st.enc_pkts != t.rcvd_net ? fail("encap counter vs sink", st.enc_pkts, t.rcvd_net)
-					    : 0;
-	errors += st.dec_pkts != t.rcvd_ac ? fail("decap counter vs sink", st.dec_pkts, t.rcvd_ac)
-					   : 0;
+	errors += st.enc_pkts != t.rcvd_net + memif_enc
+			  ? fail("encap counter vs sink", st.enc_pkts, t.rcvd_net + memif_enc)
+			  : 0;
+	errors += st.dec_pkts != t.rcvd_ac + memif_dec
+			  ? fail("decap counter vs sink", st.dec_pkts, t.rcvd_ac + memif_dec)
+			  : 0;
 	errors += st.rx_pkts != st.enc_pkts + st.dec_pkts + dropped
 			  ? fail("rx = forwarded + dropped", st.rx_pkts,
 				 st.enc_pkts + st.dec_pkts + dropped)
 			  : 0;
-	errors += st.drops[DP_DROP_UNKNOWN_AC] + st.drops[DP_DROP_UNKNOWN_SESSION] != dropped
+	errors += st.drops[DP_DROP_UNKNOWN_AC] + st.drops[DP_DROP_UNKNOWN_SESSION] + memif_lost !=
+				  dropped
 			  ? fail("drops other than unknown AC/session", dropped, 0)
 			  : 0;
 	errors += t.rcvd_ctrl != 0 ? fail("control queue output", t.rcvd_ctrl, 0) : 0;
@@ -877,12 +1052,12 @@ main(int argc, char **argv)
 		if (t.stable_rcvd[i] != t.stable_sent[i])
 			errors += fail("stable VC frames received", t.stable_rcvd[i],
 				       t.stable_sent[i]);
-	errors += t.completions != t.deactivations + N_STABLE
-			  ? fail("completions", t.completions, t.deactivations + N_STABLE)
+	errors += t.completions != t.deactivations + n_stable
+			  ? fail("completions", t.completions, t.deactivations + n_stable)
 			  : 0;
 	if (t.calls) {
-		errors += cc.calls_setup != t.activations + N_STABLE
-				  ? fail("calls set up", cc.calls_setup, t.activations + N_STABLE)
+		errors += cc.calls_setup != t.activations + n_stable
+				  ? fail("calls set up", cc.calls_setup, t.activations + n_stable)
 				  : 0;
 		errors += cc.calls_closed != cc.calls_setup
 				  ? fail("calls closed", cc.calls_closed, cc.calls_setup)

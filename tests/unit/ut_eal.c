@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <dirent.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,13 +32,12 @@ ut_eal_remove_runtime_dir(void)
 	rmdir(dir);
 }
 
-void
-ut_eal_init(const char *lcores, ...)
+static void
+ut_eal_start(const char *lcores, bool shconf, va_list ap)
 {
 	char prefix[64], *argv[32];
 	int argc = 0;
 	const char *a;
-	va_list ap;
 
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vcs_ut_%d", (int)getpid());
 	argv[argc++] = "unit-test";
@@ -47,18 +47,37 @@ ut_eal_init(const char *lcores, ...)
 	argv[argc++] = "-m";
 	argv[argc++] = "512";
 	argv[argc++] = "--no-pci";
-	argv[argc++] = "--no-shconf";
+	if (!shconf)
+		argv[argc++] = "--no-shconf";
 	argv[argc++] = "--no-telemetry";
 	argv[argc++] = "--log-level=lib.eal:warning";
 	argv[argc++] = prefix;
-	va_start(ap, lcores);
 	while ((a = va_arg(ap, const char *)) != NULL && argc < 31)
 		argv[argc++] = (char *)a;
-	va_end(ap);
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr, "EAL initialisation failed\n");
 		exit(1);
 	}
 	atexit(ut_eal_remove_runtime_dir);
+}
+
+void
+ut_eal_init(const char *lcores, ...)
+{
+	va_list ap;
+
+	va_start(ap, lcores);
+	ut_eal_start(lcores, false, ap);
+	va_end(ap);
+}
+
+void
+ut_eal_init_shared(const char *lcores, ...)
+{
+	va_list ap;
+
+	va_start(ap, lcores);
+	ut_eal_start(lcores, true, ap);
+	va_end(ap);
 }

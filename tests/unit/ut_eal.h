@@ -9,5 +9,8 @@
 /* Initialise EAL with lcores (e.g. "0" or "0@0,1@1"); extra vdev
  * arguments may follow, NULL-terminated. Exits the test on failure. */
 void ut_eal_init(const char *lcores, ...);
+/* The same with EAL's shared configuration, which the memif PMD needs
+ * (its multi-process channel); the runtime directory is still removed. */
+void ut_eal_init_shared(const char *lcores, ...);
 
 #endif
