@@ -52,6 +52,11 @@ enum vc_flags {
 struct vc_fp {
 	uint32_t index; /* slot in the per-worker state arrays */
 	uint32_t flags;
+	/* QoS: a generation per contract, 0 without one; a worker sets up
+	 * its meter state when it first meets a new generation. Read for
+	 * every packet: in the first line, which workers prefetch (with a
+	 * million VCs, a line of its own missed for every packet). */
+	uint32_t enc_meter_gen, dec_meter_gen;
 	uint16_t ac_port_id; /* ethdev ids, for transmit */
 	uint16_t net_port_id;
 	uint8_t ac_port; /* dp port indices, for the TX buffers */
@@ -82,9 +87,6 @@ struct vc_fp {
 	uint8_t l2ss_off;	/* from the start of the header, 0 without L2SS */
 	uint32_t ip_sum;	/* IPv4: raw sum of the template header, total length 0 */
 	uint8_t hdr[VC_HDR_MAX] __rte_aligned(16);
-	/* QoS: a generation per contract, 0 without one; a worker sets up
-	 * its meter state when it first meets a new generation */
-	uint32_t enc_meter_gen, dec_meter_gen;
 	struct rte_meter_trtcm_profile enc_meter, dec_meter;
 } __rte_cache_aligned;
 

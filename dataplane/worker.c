@@ -294,6 +294,7 @@ worker_ac_input(struct worker *w, const struct worker_rxq *q, struct rte_mbuf **
 		if (fps[i] != NULL) {
 			rte_prefetch0(fps[i]);
 			rte_prefetch0(fps[i]->hdr);
+			rte_prefetch0(fps[i]->hdr + VC_HDR_MAX - 1);
 		}
 	}
 	for (i = 0; i < nf; i++)
